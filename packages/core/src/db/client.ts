@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { Agent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
+import { installRequestCounter } from "./requests.js";
 
 /**
  * One SDK client per process, built on first use (Lambda reuses it across invocations).
@@ -37,6 +38,7 @@ export function dynamo(): DynamoDBClient {
         requestTimeout: Number(process.env.DYNAMODB_REQUEST_TIMEOUT_MS ?? 5_000),
       }),
     });
+    installRequestCounter(raw);
   }
   return raw;
 }

@@ -1,0 +1,68 @@
+import { BatchGetCommand, BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { documentClient, tableName } from "./client.js";
+import type { Keys } from "./keys.js";
+import { backoff } from "./transact.js";
+
+const GET_LIMIT = 100;
+const WRITE_LIMIT = 25;
+
+/**
+ * Reads many items by key in BatchGetItem calls of 100 (in parallel), retrying unprocessed
+ * keys. Returns items in no particular order; callers index them by key.
+ */
+export async function batchGet<T>(keyList: Keys[], projection?: string[]): Promise<T[]> {
+  const unique = dedupeKeys(keyList);
+  const chunks: Keys[][] = [];
+  for (let i = 0; i < unique.length; i += GET_LIMIT) chunks.push(unique.slice(i, i + GET_LIMIT));
+  const results = await Promise.all(chunks.map((chunk) => batchGetChunk<T>(chunk, projection)));
+  return results.flat();
+}
+
+async function batchGetChunk<T>(chunk: Keys[], projection?: string[]): Promise<T[]> {
+  const table = tableName();
+  const found: T[] = [];
+  let pending: Record<string, unknown>[] = chunk.map((k) => ({ pk: k.pk, sk: k.sk }));
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    const names = projection ? Object.fromEntries(projection.map((p, i) => [`#p${i}`, p])) : undefined;
+    const out = await documentClient().send(
+      new BatchGetCommand({
+        RequestItems: {
+          [table]: {
+            Keys: pending,
+            ...(names ? { ProjectionExpression: Object.keys(names).join(","), ExpressionAttributeNames: names } : {}),
+          },
+        },
+      }),
+    );
+    found.push(...((out.Responses?.[table] ?? []) as T[]));
+    pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+    if (pending.length > 0) await backoff(attempt);
+  }
+  return found;
+}
+
+/** Unconditional puts in BatchWriteItem calls of 25, retrying unprocessed items. */
+export async function batchPut(items: Record<string, unknown>[]): Promise<void> {
+  const table = tableName();
+  for (let i = 0; i < items.length; i += WRITE_LIMIT) {
+    let pending = items.slice(i, i + WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const out = await documentClient().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
+      if (pending.length > 0) await backoff(attempt);
+    }
+  }
+}
+
+function dedupeKeys(list: Keys[]): Keys[] {
+  const seen = new Set<string>();
+  const out: Keys[] = [];
+  for (const k of list) {
+    const id = `${k.pk}\u0000${k.sk}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push({ pk: k.pk, sk: k.sk });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,176 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { documentClient, tableName } from "../db/client.js";
+import { keys } from "../db/keys.js";
+import type { TransactionCancelled, TransactItem } from "../db/transact.js";
+import { changeMember } from "../member/mutate.js";
+import { resolveMember } from "../member/read.js";
+import { newPointsEntry, pointsEntryItem } from "../points/entry.js";
+import { ConflictError, NotFoundError, ValidationError } from "../shared/errors.js";
+import { getSettings } from "../tenant/settings.js";
+import { fromOrderItem, orderItem } from "./item.js";
+import type { Order } from "./types.js";
+import { cleanOrder, type CleanOrder, type OrderInput } from "./validate.js";
+
+/** Orders per transaction: each is an order item plus a ledger entry, and DynamoDB allows 100 items. */
+const ORDERS_PER_TRANSACTION = 40;
+
+export interface RecordedOrder {
+  order: Order;
+  /** True when this order id had been recorded before: nothing was written this time. */
+  duplicate: boolean;
+}
+
+export async function recordOrder(tenantId: string, input: OrderInput, by: { actor: string }): Promise<RecordedOrder> {
+  const [result] = await recordOrders(tenantId, input.memberId, [cleanOrder(input)], { ...by, source: "API" });
+  return result!;
+}
+
+/**
+ * Records orders of one member: each order, its points and the member's running stats (count,
+ * spend, first/last order, last active) and the store's totals in one transaction, so a
+ * profile never disagrees with its orders. Idempotent by order id: an id already recorded is
+ * returned as it was (a different payload under the same id is a CONFLICT).
+ */
+export async function recordOrders(
+  tenantId: string,
+  memberIdInput: string,
+  orders: CleanOrder[],
+  by: { actor: string; source: "API" | "IMPORT" },
+): Promise<RecordedOrder[]> {
+  const settings = await getSettings(tenantId);
+  const member = await resolveMember(tenantId, memberIdInput);
+  if (!member) throw new NotFoundError("Member", memberIdInput);
+  if (member.status !== "ACTIVE") throw new ConflictError(`member ${memberIdInput} is ${member.status.toLowerCase()}`);
+  for (const o of orders) {
+    if (o.currency && o.currency !== settings.currency) {
+      throw new ValidationError(`orders must be in the brand's currency ${settings.currency}`, "currency");
+    }
+  }
+  const results = new Map<string, RecordedOrder>();
+  for (let i = 0; i < orders.length; i += ORDERS_PER_TRANSACTION) {
+    let pending = orders.slice(i, i + ORDERS_PER_TRANSACTION);
+    while (pending.length > 0) {
+      const outcome = await writeChunk(tenantId, member.memberId, pending, settings, by);
+      for (const r of outcome.recorded) results.set(r.order.orderId, r);
+      // Orders found to exist already are answered from the table; the rest are retried.
+      for (const id of outcome.existing) results.set(id, await existingOrder(tenantId, pending.find((o) => o.orderId === id)!));
+      pending = pending.filter((o) => !results.has(o.orderId));
+    }
+  }
+  return orders.map((o) => results.get(o.orderId)!);
+}
+
+type Settings = Awaited<ReturnType<typeof getSettings>>;
+
+class ExistingOrders extends Error {
+  constructor(readonly orderIds: string[]) {
+    super("some orders exist");
+  }
+}
+
+async function writeChunk(
+  tenantId: string,
+  memberId: string,
+  orders: CleanOrder[],
+  settings: Settings,
+  by: { actor: string; source: "API" | "IMPORT" },
+): Promise<{ recorded: RecordedOrder[]; existing: string[] }> {
+  try {
+    const recorded = await changeMember(tenantId, memberId, (member) => {
+      const table = tableName();
+      const now = new Date().toISOString();
+      const items: TransactItem[] = [];
+      const itemOrder: (string | undefined)[] = [];
+      const stores = new Map<string, { count: number; minor: number }>();
+      const made: RecordedOrder[] = [];
+      let points = 0;
+      let gross = 0;
+      let first = member.firstOrderAt;
+      let last = member.lastOrderAt;
+      let active = member.lastActiveAt;
+      for (const o of orders) {
+        const pointsEarned = Math.floor((o.amountMinor * settings.pointsPerUnit) / 100);
+        const order: Order = {
+          tenantId,
+          orderId: o.orderId,
+          memberId,
+          channel: o.channel,
+          storeId: o.storeId,
+          amountMinor: o.amountMinor,
+          currency: o.currency ?? settings.currency,
+          items: o.items,
+          occurredAt: o.occurredAt,
+          refundedMinor: 0,
+          status: "PLACED",
+          pointsEarned,
+          pointsReversed: 0,
+          campaignId: o.campaignId,
+          fingerprint: o.fingerprint,
+          source: by.source,
+          createdAt: now,
+        };
+        items.push({ Put: { TableName: table, Item: orderItem(order), ConditionExpression: "attribute_not_exists(pk)" } });
+        itemOrder.push(o.orderId);
+        if (pointsEarned > 0) {
+          const entry = newPointsEntry({ tenantId, memberId, type: "EARN", points: pointsEarned, orderId: o.orderId, actor: by.actor });
+          items.push({ Put: { TableName: table, Item: pointsEntryItem(entry) } });
+          itemOrder.push(undefined);
+        }
+        if (o.storeId) {
+          const s = stores.get(o.storeId) ?? { count: 0, minor: 0 };
+          stores.set(o.storeId, { count: s.count + 1, minor: s.minor + o.amountMinor });
+        }
+        points += pointsEarned;
+        gross += o.amountMinor;
+        first = !first || o.occurredAt < first ? o.occurredAt : first;
+        last = !last || o.occurredAt > last ? o.occurredAt : last;
+        active = !active || o.occurredAt > active ? o.occurredAt : active;
+        made.push({ order, duplicate: false });
+      }
+      for (const [storeId, s] of stores) {
+        items.push({
+          Update: {
+            TableName: table,
+            Key: keys.store(tenantId, storeId),
+            UpdateExpression: "ADD orderCount :n, grossSalesMinor :m",
+            ConditionExpression: "attribute_exists(pk)",
+            ExpressionAttributeValues: { ":n": s.count, ":m": s.minor },
+          },
+        });
+        itemOrder.push(`store:${storeId}`);
+      }
+      return {
+        member: {
+          add: { orderCount: orders.length, grossSpendMinor: gross, pointsBalance: points },
+          set: { firstOrderAt: first, lastOrderAt: last, lastActiveAt: active },
+        },
+        items,
+        result: made,
+        explain: (error: TransactionCancelled) => {
+          const existing: string[] = [];
+          for (let i = 0; i < itemOrder.length; i++) {
+            if (!error.failedCondition(i)) continue;
+            const ref = itemOrder[i]!;
+            if (ref.startsWith("store:")) return new NotFoundError("Store", ref.slice(6));
+            existing.push(ref);
+          }
+          return new ExistingOrders(existing);
+        },
+      };
+    });
+    return { recorded, existing: [] };
+  } catch (error) {
+    if (error instanceof ExistingOrders) return { recorded: [], existing: error.orderIds };
+    throw error;
+  }
+}
+
+async function existingOrder(tenantId: string, sent: CleanOrder): Promise<RecordedOrder> {
+  const out = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.order(tenantId, sent.orderId), ConsistentRead: true }));
+  if (!out.Item) throw new ConflictError(`order ${sent.orderId} could not be recorded; try again`);
+  const order = fromOrderItem(out.Item);
+  if (order.fingerprint !== sent.fingerprint) {
+    throw new ConflictError(`order id ${sent.orderId} was already used for a different order`, { field: "orderId" });
+  }
+  return { order, duplicate: true };
+}

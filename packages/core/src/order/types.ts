@@ -1,0 +1,47 @@
+import type { Channel } from "../member/types.js";
+
+export interface OrderLine {
+  sku: string;
+  name?: string;
+  quantity: number;
+  unitPriceMinor: number;
+}
+
+export const ORDER_STATUSES = ["PLACED", "PARTIALLY_REFUNDED", "REFUNDED"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** An online or offline order. Money in minor units; `memberId` moves with a merge. */
+export interface Order {
+  tenantId: string;
+  orderId: string;
+  memberId: string;
+  channel: Channel;
+  storeId?: string;
+  amountMinor: number;
+  currency: string;
+  items: OrderLine[];
+  occurredAt: string;
+  refundedMinor: number;
+  status: OrderStatus;
+  pointsEarned: number;
+  pointsReversed: number;
+  campaignId?: string;
+  fingerprint: string;
+  source: "API" | "IMPORT";
+  createdAt: string;
+}
+
+export interface Refund {
+  tenantId: string;
+  refundId: string;
+  orderId: string;
+  memberId: string;
+  amountMinor: number;
+  pointsReversed: number;
+  reason?: string;
+  occurredAt: string;
+  fingerprint: string;
+  createdAt: string;
+}
+
+export const MAX_ORDER_LINES = 200;

@@ -1,0 +1,87 @@
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { IANAZone } from "luxon";
+import { documentClient, tableName } from "../db/client.js";
+import { keys } from "../db/keys.js";
+import { CURRENCY_PATTERN } from "../shared/money.js";
+import { ValidationError } from "../shared/errors.js";
+
+/** A brand's settings. Absent settings mean the defaults below. */
+export interface TenantSettings {
+  tenantId: string;
+  name: string;
+  timeZone: string;
+  currency: string;
+  /** Points earned per major currency unit (yuan) of an order's amount, rounded down. */
+  pointsPerUnit: number;
+  /** Number of partitions the tenant's member lists are spread over (fixed at creation). */
+  memberListShards: number;
+  updatedAt?: string;
+}
+
+export const DEFAULT_SETTINGS = {
+  timeZone: "Asia/Shanghai",
+  currency: "CNY",
+  pointsPerUnit: 1,
+  memberListShards: 4,
+} as const;
+
+const CACHE_MS = 60_000;
+const cache = new Map<string, { at: number; settings: TenantSettings }>();
+
+/** Settings for a tenant, cached in-process for a minute (they change rarely). */
+export async function getSettings(tenantId: string): Promise<TenantSettings> {
+  const hit = cache.get(tenantId);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.settings;
+  const out = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId) }));
+  const item = out.Item as Partial<TenantSettings> | undefined;
+  const settings: TenantSettings = {
+    tenantId,
+    name: item?.name ?? tenantId,
+    timeZone: item?.timeZone ?? DEFAULT_SETTINGS.timeZone,
+    currency: item?.currency ?? DEFAULT_SETTINGS.currency,
+    pointsPerUnit: item?.pointsPerUnit ?? DEFAULT_SETTINGS.pointsPerUnit,
+    memberListShards: item?.memberListShards ?? DEFAULT_SETTINGS.memberListShards,
+    updatedAt: item?.updatedAt,
+  };
+  cache.set(tenantId, { at: Date.now(), settings });
+  return settings;
+}
+
+export interface SettingsInput {
+  name?: string | null;
+  timeZone?: string | null;
+  currency?: string | null;
+  pointsPerUnit?: number | null;
+}
+
+/** Updates a tenant's settings. The shard count is kept: changing it would orphan list keys. */
+export async function updateSettings(tenantId: string, input: SettingsInput): Promise<TenantSettings> {
+  const current = await getSettings(tenantId);
+  if (input.timeZone && !IANAZone.isValidZone(input.timeZone)) throw new ValidationError("timeZone is not an IANA time zone", "timeZone");
+  if (input.currency && !CURRENCY_PATTERN.test(input.currency)) throw new ValidationError("currency must be an ISO 4217 code", "currency");
+  if (input.pointsPerUnit !== undefined && input.pointsPerUnit !== null) {
+    if (!Number.isFinite(input.pointsPerUnit) || input.pointsPerUnit < 0 || input.pointsPerUnit > 1000) {
+      throw new ValidationError("pointsPerUnit must be between 0 and 1000", "pointsPerUnit");
+    }
+  }
+  if (input.name !== undefined && input.name !== null && (input.name.trim().length === 0 || input.name.length > 100)) {
+    throw new ValidationError("name must be 1-100 characters", "name");
+  }
+  const next: TenantSettings = {
+    ...current,
+    name: input.name?.trim() ?? current.name,
+    timeZone: input.timeZone ?? current.timeZone,
+    currency: input.currency ?? current.currency,
+    pointsPerUnit: input.pointsPerUnit ?? current.pointsPerUnit,
+    updatedAt: new Date().toISOString(),
+  };
+  await documentClient().send(new PutCommand({ TableName: tableName(), Item: { ...keys.tenant(tenantId), ...next } }));
+  cache.set(tenantId, { at: Date.now(), settings: next });
+  return next;
+}
+
+/** Tests and imports that change settings directly call this to drop the cached copy. */
+export function forgetSettings(tenantId?: string): void {
+  if (tenantId) cache.delete(tenantId);
+  else cache.clear();
+}
