@@ -30,9 +30,10 @@ export async function queryDescending<T>(q: PartitionQuery, limit: number, below
   const input: QueryCommandInput = {
     TableName: tableName(),
     IndexName: q.index,
-    KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :low AND :high",
+    // DynamoDB refuses empty strings in key conditions, so an open lower bound is "<=".
+    KeyConditionExpression: low ? "#pk = :pk AND #sk BETWEEN :low AND :high" : "#pk = :pk AND #sk <= :high",
     ExpressionAttributeNames: { "#pk": f.pk, "#sk": f.sk },
-    ExpressionAttributeValues: { ":pk": q.pk, ":low": low, ":high": high },
+    ExpressionAttributeValues: { ":pk": q.pk, ":high": high, ...(low ? { ":low": low } : {}) },
     ScanIndexForward: false,
     // One extra: BETWEEN is inclusive, so the item at `below` itself may come back first.
     Limit: limit + (below !== undefined ? 1 : 0),

@@ -40,7 +40,7 @@ export async function queryShardedPage<T extends Record<string, unknown>>(
       const s = state[shard];
       if (s === 1) return { shard, items: [] as T[], more: false };
       const below = typeof s === "string" ? s : undefined;
-      const r = await queryDescending<T>({ index: q.index, pk, skFrom: q.skFrom ?? "", skTo: q.skTo }, limit, below);
+      const r = await queryDescending<T>({ index: q.index, pk, skFrom: q.skFrom, skTo: q.skTo }, limit, below);
       return { shard, ...r };
     }),
   );

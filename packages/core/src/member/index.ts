@@ -1,0 +1,15 @@
+export * from "./types.js";
+export { listShardOf } from "./item.js";
+export * from "./read.js";
+export * from "./create.js";
+export * from "./update.js";
+export * from "./identity.js";
+export * from "./tags.js";
+export * from "./tier.js";
+export * from "./consent.js";
+export * from "./referral.js";
+export * from "./list.js";
+export * from "./merge.js";
+export * from "./erase.js";
+export * from "./history.js";
+export { listIdentities, listTagRecords } from "./children.js";
