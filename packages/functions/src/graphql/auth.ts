@@ -1,0 +1,173 @@
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyOptions } from "jose";
+import { isDeployed } from "../../../core/src/shared/config.js";
+import { DomainError } from "../../../core/src/shared/errors.js";
+import { logError } from "./errors.js";
+
+/**
+ * Who is calling. Every request carries a JWT (`Authorization: Bearer <token>`) with claims
+ * `sub` (the principal), `tenant` (the brand) and `role`.
+ *
+ * Verification:
+ * - cloud (`JWT_JWKS_URL` set): RS256/ES256 against the identity provider's JWKS, issuer
+ *   `JWT_ISSUER` (required), audience `JWT_AUDIENCE` when set;
+ * - otherwise HS256 with `JWT_SECRET`; locally (not `isDeployed()`) a development secret is
+ *   used when it is unset. Local tokens come from `signLocalToken` (`npm run token`).
+ * Any failure is a DomainError UNAUTHENTICATED with a short message that reveals nothing
+ * about keys; an unreachable JWKS is RETRYABLE (and logged); a misconfiguration is a plain
+ * Error, so the client sees "Internal server error" and the log says what is missing.
+ */
+
+export const ROLES = ["ADMIN", "OPERATOR", "ANALYST"] as const;
+export type Role = (typeof ROLES)[number];
+
+export type Principal =
+  | { kind: "USER"; principalId: string; tenantId: string; role: Role }
+  /** A partner brand's credential (co-marketing). Not issued yet: no token maps to it so far. */
+  | { kind: "PARTNER"; principalId: string; tenantId: string; partnerId: string };
+
+export const TENANT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Printable ASCII without spaces: covers UUIDs, `auth0|...`, Cognito subs. */
+const SUBJECT_PATTERN = /^[\x21-\x7e]{1,128}$/;
+const MAX_HEADER_LENGTH = 8192;
+const CLOCK_TOLERANCE_SECONDS = 5;
+const LOCAL_ISSUER = "growth-local";
+const DEV_JWT_SECRET = "local-dev-jwt-secret-change-me";
+
+export const isRole = (value: unknown): value is Role => typeof value === "string" && (ROLES as readonly string[]).includes(value);
+
+const unauthenticated = (message: string) => new DomainError("UNAUTHENTICATED", message);
+
+export async function authenticate(authorizationHeader?: string | null): Promise<Principal> {
+  const token = bearerToken(authorizationHeader);
+  const payload = await verifyToken(token);
+  return principalFromClaims(payload);
+}
+
+function bearerToken(header: string | null | undefined): string {
+  if (header === undefined || header === null || header.trim() === "") {
+    throw unauthenticated("Authentication required: send an 'Authorization: Bearer <token>' header");
+  }
+  const match = header.length <= MAX_HEADER_LENGTH ? /^\s*Bearer +([A-Za-z0-9_\-.]+)\s*$/i.exec(header) : null;
+  if (!match?.[1]) throw unauthenticated("The Authorization header must be 'Bearer <token>'");
+  return match[1];
+}
+
+// --- verification ----------------------------------------------------------------------
+
+type Verifier =
+  | { mode: "jwks"; url: string; issuer: string; audience?: string }
+  | { mode: "hs256"; secret: Uint8Array; issuer: string; audience?: string };
+
+function verifier(): Verifier {
+  const audience = process.env.JWT_AUDIENCE || undefined;
+  const jwksUrl = process.env.JWT_JWKS_URL;
+  if (jwksUrl) {
+    const issuer = process.env.JWT_ISSUER;
+    if (!issuer) throw new Error("JWT_ISSUER must be set when JWT_JWKS_URL is set");
+    return { mode: "jwks", url: jwksUrl, issuer, audience };
+  }
+  return { mode: "hs256", secret: hmacSecret(), issuer: process.env.JWT_ISSUER || LOCAL_ISSUER, audience };
+}
+
+function hmacSecret(): Uint8Array {
+  const secret = process.env.JWT_SECRET;
+  if (secret) {
+    if (isDeployed() && secret.length < 32) throw new Error("JWT_SECRET must be at least 32 characters in a deployed stage");
+    return new TextEncoder().encode(secret);
+  }
+  if (isDeployed()) throw new Error("JWT_JWKS_URL (or JWT_SECRET) must be set in a deployed stage");
+  return new TextEncoder().encode(DEV_JWT_SECRET);
+}
+
+/** One key set per process (jose caches the keys and refetches on an unknown `kid`). */
+let remoteKeys: { url: string; keys: ReturnType<typeof createRemoteJWKSet> } | undefined;
+
+function remoteKeySet(url: string): ReturnType<typeof createRemoteJWKSet> {
+  if (remoteKeys?.url !== url) remoteKeys = { url, keys: createRemoteJWKSet(new URL(url)) };
+  return remoteKeys.keys;
+}
+
+async function verifyToken(token: string): Promise<JWTPayload> {
+  const v = verifier();
+  const options: JWTVerifyOptions = {
+    issuer: v.issuer,
+    ...(v.audience ? { audience: v.audience } : {}),
+    requiredClaims: ["sub", "exp"],
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+  };
+  try {
+    if (v.mode === "jwks") {
+      return (await jwtVerify(token, remoteKeySet(v.url), { ...options, algorithms: ["RS256", "ES256"] })).payload;
+    }
+    return (await jwtVerify(token, v.secret, { ...options, algorithms: ["HS256"] })).payload;
+  } catch (error) {
+    throw verificationError(error, v.mode);
+  }
+}
+
+const KEY_SOURCE_FAILURES = new Set(["ERR_JWKS_TIMEOUT", "ERR_JWKS_INVALID", "ERR_JOSE_GENERIC"]);
+
+function verificationError(error: unknown, mode: Verifier["mode"]): Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && code.startsWith("ERR_J")) {
+    if (code === "ERR_JWT_EXPIRED") return unauthenticated("The token has expired");
+    if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED") {
+      const claim = (error as { claim?: unknown }).claim;
+      return unauthenticated(typeof claim === "string" ? `The token's ${claim} claim is missing or invalid` : "The token's claims are invalid");
+    }
+    if (mode === "jwks" && KEY_SOURCE_FAILURES.has(code)) return keySourceDown(error);
+    return unauthenticated("The token is invalid");
+  }
+  // Not from jose: the key set could not be fetched (network), or a bug.
+  if (mode === "jwks") return keySourceDown(error);
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function keySourceDown(error: unknown): DomainError {
+  logError("could not fetch the JWKS to verify a token", error);
+  return new DomainError("RETRYABLE", "Could not verify the token right now; try again shortly");
+}
+
+function principalFromClaims(payload: JWTPayload): Principal {
+  const { sub, tenant, role } = payload as JWTPayload & { tenant?: unknown; role?: unknown };
+  if (typeof sub !== "string" || !SUBJECT_PATTERN.test(sub)) throw unauthenticated("The token's sub claim is missing or invalid");
+  if (typeof tenant !== "string" || !TENANT_ID_PATTERN.test(tenant)) throw unauthenticated("The token's tenant claim is missing or invalid");
+  if (!isRole(role)) throw unauthenticated("The token's role claim is missing or invalid");
+  return { kind: "USER", principalId: sub, tenantId: tenant, role };
+}
+
+// --- local tokens ----------------------------------------------------------------------
+
+export interface LocalTokenInput {
+  tenant: string;
+  role: Role;
+  /** Defaults to `local-<role>` (e.g. `local-admin`). */
+  sub?: string;
+  /** A jose time span: "12h" (default), "30m", "7d". */
+  expiresIn?: string;
+}
+
+/**
+ * Signs an HS256 token the API accepts when it is not using a JWKS: for `npm run token`, tests
+ * and `npm start`. Throws a plain Error with a one-line reason on bad input.
+ */
+export async function signLocalToken({ tenant, role, sub, expiresIn = "12h" }: LocalTokenInput): Promise<string> {
+  if (!TENANT_ID_PATTERN.test(tenant)) throw new Error(`tenant must be 1-64 letters, digits, '_' or '-' (got "${tenant}")`);
+  if (!isRole(role)) throw new Error(`role must be one of ${ROLES.join(", ")} (got "${String(role)}")`);
+  const subject = sub ?? `local-${role.toLowerCase()}`;
+  if (!SUBJECT_PATTERN.test(subject)) throw new Error(`sub must be 1-128 printable characters without spaces (got "${subject}")`);
+  const v = verifier();
+  if (v.mode !== "hs256") throw new Error("JWT_JWKS_URL is set: the API only accepts tokens from the identity provider");
+  let jwt = new SignJWT({ tenant, role })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(subject)
+    .setIssuer(v.issuer)
+    .setIssuedAt();
+  if (v.audience) jwt = jwt.setAudience(v.audience);
+  try {
+    jwt = jwt.setExpirationTime(expiresIn);
+  } catch {
+    throw new Error(`expires must be a time span like 30m, 12h or 7d (got "${expiresIn}")`);
+  }
+  return jwt.sign(v.secret);
+}

@@ -1,0 +1,11 @@
+import { baseResolvers, type Resolvers } from "./base.js";
+import { tenantResolvers } from "./tenant.js";
+
+/**
+ * Every area's resolver map. To add an area: write `resolvers/<area>.ts` exporting a
+ * `Resolvers` map (and calling `definePermissions` for its root fields), then list it here.
+ * The maps are merged by `makeExecutableSchema`; a type or field defined twice is an error.
+ */
+export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers];
+
+export type { Resolvers } from "./base.js";
