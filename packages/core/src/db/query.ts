@@ -35,13 +35,15 @@ export async function queryDescending<T>(q: PartitionQuery, limit: number, below
     ExpressionAttributeNames: { "#pk": f.pk, "#sk": f.sk },
     ExpressionAttributeValues: { ":pk": q.pk, ":high": high, ...(low ? { ":low": low } : {}) },
     ScanIndexForward: false,
-    // One extra: BETWEEN is inclusive, so the item at `below` itself may come back first.
-    Limit: limit + (below !== undefined ? 1 : 0),
+    // One extra to know if there is a next page, and one more because the bound is inclusive,
+    // so the item at `below` itself may come back first.
+    Limit: limit + 1 + (below !== undefined ? 1 : 0),
   };
   const out = await documentClient().send(new QueryCommand(input));
   let items = (out.Items ?? []) as Record<string, unknown>[];
   if (below !== undefined) items = items.filter((item) => (item[f.sk] as string) < below);
-  const more = items.length > limit || out.LastEvaluatedKey !== undefined;
+  // A short page with LastEvaluatedKey means DynamoDB stopped at its 1 MB limit: more exist.
+  const more = items.length > limit || (out.LastEvaluatedKey !== undefined && items.length < limit);
   items = items.slice(0, limit);
   const last = items[items.length - 1];
   return { items: items as T[], more, lastSk: last ? (last[f.sk] as string) : undefined };
