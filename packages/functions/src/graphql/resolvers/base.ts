@@ -44,7 +44,15 @@ definePermissions({
 });
 
 export const baseResolvers: Resolvers = {
-  DateTime: scalar(DateTimeResolver),
+  // graphql-scalars serializes to a Date object; the wire format is the ISO string either way,
+  // and in-process callers (tests, scripts) should see the same string.
+  DateTime: {
+    ...scalar(DateTimeResolver),
+    serialize: (value: unknown) => {
+      const date = DateTimeResolver.serialize(value) as unknown;
+      return date instanceof Date ? date.toISOString() : date;
+    },
+  },
   Date: scalar(DateResolver),
   EmailAddress: scalar(EmailAddressResolver),
   PhoneNumber: scalar(PhoneNumberResolver),

@@ -1,0 +1,3 @@
+export { countRequests, type RequestTally } from "./requests.js";
+export { TABLE_KEYS, createTableInput } from "./table.js";
+export { resetClients } from "./client.js";
