@@ -27,16 +27,6 @@ import { applyAppDefaults } from "./defaults.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/**
- * The GraphQL handler is written in packages/functions by another workstream. Synthesising the
- * Api stack bundles it with esbuild, which fails with `Could not find file for handler` while
- * the file is missing. Until it exists the Api stack is skipped (and ONLY then); remove this
- * guard once packages/functions/src/graphql/lambda.ts is committed.
- */
-const HANDLER_EXISTS = [".ts", ".mts", ".js", ".mjs"].some((ext) =>
-  existsSync(path.join(ROOT, GRAPHQL_HANDLER.replace(/\.handler$/, ext))),
-);
-
 const TEST_JWT = {
   JWT_ISSUER: "https://auth.example.test/",
   JWT_JWKS_URL: "https://auth.example.test/.well-known/jwks.json",
@@ -99,8 +89,7 @@ beforeAll(async () => {
   prodStage = await synthesise("prod");
   console.info(
     `[stacks] initProject ${initMs.toFixed(0)} ms; synth test stage ${testStage.milliseconds.toFixed(0)} ms, ` +
-      `prod stage ${prodStage.milliseconds.toFixed(0)} ms` +
-      (HANDLER_EXISTS ? "" : " (Api stack skipped: GraphQL handler file not written yet)"),
+      `prod stage ${prodStage.milliseconds.toFixed(0)} ms`,
   );
 }, 120_000);
 
@@ -175,7 +164,7 @@ describe("Database stack", () => {
   });
 });
 
-describe.skipIf(!HANDLER_EXISTS)("Api stack", () => {
+describe("Api stack", () => {
   const api = () => {
     if (!testStage.api) throw new Error("Api stack was not synthesised");
     return testStage.api;

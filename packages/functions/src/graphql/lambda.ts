@@ -4,6 +4,13 @@ import { buildContext } from "./context.js";
 import { withRequestId } from "./errors.js";
 import { server } from "./server.js";
 
+// In AWS the cursor HMAC key is an SST secret kept in SSM: fetch it once per container, before
+// the first request (SST marks bound secrets with SST_Secret_value_<NAME>).
+if (!process.env.CURSOR_SECRET && process.env.SST_Secret_value_CURSOR_SECRET) {
+  const { Config } = await import("sst/node/config");
+  process.env.CURSOR_SECRET = (Config as unknown as Record<string, string>).CURSOR_SECRET;
+}
+
 /**
  * The API's Lambda entry point (API Gateway HTTP API, payload v2). The server is built and
  * started once per container, when this module loads.
