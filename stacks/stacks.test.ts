@@ -50,11 +50,11 @@ async function synthesise(stage: string): Promise<Synthesised> {
   );
   applyAppDefaults(app);
   app.stack(Database);
-  if (HANDLER_EXISTS) app.stack(Api);
+  app.stack(Api);
   await app.finish();
   // getStack() looks stacks up in the most recently created App, so read them out right away.
   const database = Template.fromStack(getStack(Database));
-  const api = HANDLER_EXISTS ? Template.fromStack(getStack(Api)) : undefined;
+  const api = Template.fromStack(getStack(Api));
   return { database, api, milliseconds: performance.now() - started };
 }
 
