@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { DomainError } from "../../../core/src/shared/errors.js";
+import { DomainError } from "@growth/core/shared";
 import { newTenantId } from "../test/tenant.js";
 import { authenticate, signLocalToken } from "./auth.js";
 import { executeOperation } from "./server.js";

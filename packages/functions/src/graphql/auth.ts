@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyOptions } from "jose";
-import { isDeployed } from "../../../core/src/shared/config.js";
-import { DomainError } from "../../../core/src/shared/errors.js";
+import { isDeployed } from "@growth/core/shared";
+import { DomainError } from "@growth/core/shared";
 import { logError } from "./errors.js";
 
 /**

@@ -1,5 +1,5 @@
 import type DataLoader from "dataloader";
-import { DomainError } from "../../../core/src/shared/errors.js";
+import { DomainError } from "@growth/core/shared";
 import { authenticate, type Principal } from "./auth.js";
 import { requestFailure } from "./errors.js";
 

@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
-import { DomainError, RetryableError, ValidationError } from "../../../core/src/shared/errors.js";
+import { DomainError, RetryableError, ValidationError } from "@growth/core/shared";
 import { newTenantId } from "../test/tenant.js";
 import { formatError, withRequestId } from "./errors.js";
 import { executeOperation } from "./server.js";

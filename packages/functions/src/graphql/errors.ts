@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { DomainError } from "../../../core/src/shared/errors.js";
+import { DomainError } from "@growth/core/shared";
 
 /**
  * What a client may see of an error, in one place:

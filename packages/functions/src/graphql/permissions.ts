@@ -1,6 +1,6 @@
 import { MapperKind, mapSchema } from "@graphql-tools/utils";
 import { defaultFieldResolver, type GraphQLSchema } from "graphql";
-import { DomainError } from "../../../core/src/shared/errors.js";
+import { DomainError } from "@growth/core/shared";
 import { ROLES, type Principal, type Role } from "./auth.js";
 
 /**

@@ -3,7 +3,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import type { GraphQLFormattedError } from "graphql";
-import { isDeployed } from "../../../core/src/shared/config.js";
+import { isDeployed } from "@growth/core/shared";
 import { signLocalToken, type Role } from "./auth.js";
 import { buildContext, type Context } from "./context.js";
 import { formatError, withRequestId } from "./errors.js";

@@ -13,7 +13,7 @@ import {
   PhoneNumberResolver,
   SafeIntResolver,
 } from "graphql-scalars";
-import { toMajor } from "../../../../core/src/shared/money.js";
+import { toMajor } from "@growth/core/shared";
 import type { Principal } from "../auth.js";
 import type { Context } from "../context.js";
 import { allowedFields, canSeePersonalData, definePermissions, READ } from "../permissions.js";
