@@ -3,6 +3,7 @@ import { eventResolvers } from "./event.js";
 import { memberResolvers } from "./member.js";
 import { orderResolvers } from "./order.js";
 import { pointsResolvers } from "./points.js";
+import { storeResolvers } from "./store.js";
 import { tenantResolvers } from "./tenant.js";
 
 /**
@@ -10,6 +11,6 @@ import { tenantResolvers } from "./tenant.js";
  * `Resolvers` map (and calling `definePermissions` for its root fields), then list it here.
  * The maps are merged by `makeExecutableSchema`; a type or field defined twice is an error.
  */
-export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers];
+export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers];
 
 export type { Resolvers } from "./base.js";
