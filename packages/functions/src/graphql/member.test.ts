@@ -102,3 +102,19 @@ describe("members through GraphQL", () => {
     expect(tally.byCommand).toEqual({ QueryCommand: shards, BatchGetItemCommand: 1 });
   });
 });
+
+describe("stores and orders through GraphQL", () => {
+  it("links orders and stores both ways", async () => {
+    const tenant = newTenantId();
+    await executeOperation(`mutation { createStore(input: { id: "s1", name: "Jing'an", latitude: 31.2253, longitude: 121.4467 }) { store { id } } }`, {}, { tenant });
+    const m = await createMember(tenant, { sourceChannel: "STORE" }, { actor: "t" });
+    const rec = await executeOperation(
+      `mutation { recordOrder(input: { id: "p1", memberId: "${m.memberId}", channel: STORE, storeId: "s1", amount: 25, occurredAt: "2025-09-01T10:00:00Z" }) { order { store { name totals { orderCount grossSales { minor } } } } } }`,
+      {},
+      { tenant },
+    );
+    expect(rec.data!.recordOrder.order.store).toEqual({ name: "Jing'an", totals: { orderCount: 1, grossSales: { minor: 2500 } } });
+    const store = await executeOperation(`{ store(id: "s1") { orders(first: 5) { edges { node { id member { id } } } } } }`, {}, { tenant, role: "ANALYST" });
+    expect(store.data!.store.orders.edges).toEqual([{ node: { id: "p1", member: { id: m.memberId } } }]);
+  });
+});

@@ -5,6 +5,7 @@ import { defineLoader, type Context } from "../context.js";
 import { definePermissions, OPERATE, READ } from "../permissions.js";
 import { money, type Resolvers } from "./base.js";
 import { memberById } from "./member.js";
+import { storeById } from "./store.js";
 
 type O = Orders.Order;
 
@@ -38,6 +39,7 @@ export const orderResolvers: Resolvers = {
   Order: {
     id: (o: O) => o.orderId,
     member: (o: O, _: unknown, ctx: Context) => memberById(ctx).load(o.memberId),
+    store: (o: O, _: unknown, ctx: Context) => (o.storeId ? storeById(ctx).load(o.storeId) : null),
     amount: async (o: O) => money(o.amountMinor, o.currency),
     refunded: async (o: O) => money(o.refundedMinor, o.currency),
     netAmount: async (o: O) => money(o.amountMinor - o.refundedMinor, o.currency),

@@ -10,6 +10,7 @@ import {
   type Store,
   type UpdateStoreInput as CoreUpdateInput,
 } from "@growth/core/store";
+import { listStoreOrders } from "@growth/core/order";
 import { getSettings } from "@growth/core/tenant";
 import DataLoader from "dataloader";
 import { defineLoader, type Context } from "../context.js";
@@ -81,6 +82,7 @@ export const storeResolvers: Resolvers = {
   },
   Store: {
     id: (s: Store) => s.storeId,
+    orders: async (s: Store, a: PageArgs, ctx: Context) => toConnection(await listStoreOrders(ctx.tenantId, s.storeId, a)),
     address: (s: Store) => s.address ?? null,
     city: (s: Store) => s.city ?? null,
     totals: async (s: Store, _args: unknown, ctx: Context): Promise<StoreTotalsValue> => {
