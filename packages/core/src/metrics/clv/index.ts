@@ -1,0 +1,12 @@
+export { DAYS_PER_MONTH, DAYS_PER_UNIT, dayNumber, summarize, summarizeLog } from "./summary.js";
+export type { CustomerDayAmount, DayAmount, RfmSummary, TimeUnit } from "./summary.js";
+export { conditionalExpectedTransactions, expectedTransactions, fitBgnbd, groupObservations, logLikelihood as bgnbdLogLikelihood, pAlive } from "./bgnbd.js";
+export type { BgnbdObservation, BgnbdParams, Groups as BgnbdGroups } from "./bgnbd.js";
+export { expectedAverageValue, fitGammaGamma, logLikelihood as gammaGammaLogLikelihood, populationMeanValue, usableForSpend } from "./gammagamma.js";
+export type { GammaGammaParams, SpendObservation } from "./gammagamma.js";
+export { monthEnds, predictMember } from "./clv.js";
+export type { ClvOptions, MemberPrediction } from "./clv.js";
+export { clvDistribution, topMembers } from "./distribution.js";
+export type { ClvDistribution, DecileGroup } from "./distribution.js";
+export { logParamStandardErrors } from "./hessian.js";
+export { rng, simulateBgnbdCustomer, simulateSpend } from "./simulate.js";
