@@ -1,0 +1,11 @@
+export * from "./periods.js";
+export { jobKeys } from "./keys.js";
+export { scanSegment, type ScanSegmentOptions } from "./scan.js";
+export { defineJob, jobIdOf, type AnyJob, type Job, type JobContext, type JobOption, type JobSpec, type RawParams } from "./job.js";
+export { resolveContext, type ContextInput } from "./context.js";
+export { CHUNK_CHARS, CHECKPOINT_TTL_SECONDS, checkpointedSegments, deleteCheckpoints, packPartial, readCheckpoint, unpackPartial, writeCheckpoint, type Checkpoint, type SegmentStats } from "./checkpoint.js";
+export { runPartition, runSegment, type SegmentOptions, type SegmentOutcome } from "./segment.js";
+export { finishAndWrite, mergeCheckpoints, PartialMerger } from "./finish.js";
+export { getRunRecord, listJobRuns, recordRunFailed, recordRunFinished, recordRunStarted, type JobRunRecord, type JobRunStatus } from "./runs.js";
+export { getJob, jobNames, registerJob } from "./registry.js";
+export { DEFAULT_SEGMENTS, MAX_SEGMENTS, runJob, workerEntry, type JobProgress, type JobRunResult, type RunJobOptions } from "./run.js";
