@@ -183,7 +183,7 @@ export function workerEntry(here = import.meta.url): { entry: string | URL; eval
   const ts = /\.[cm]?ts$/.test(new URL(here).pathname);
   const url = new URL(ts ? "./worker.ts" : "./worker.js", here);
   if (!ts) return { entry: url, eval: false };
-  const api = tsxEsmApi(here);
+  const api = tsxEsmApi(import.meta.url);
   const code = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
   return { entry: code, eval: true };
 }
