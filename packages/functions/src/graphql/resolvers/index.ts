@@ -1,6 +1,7 @@
 import { baseResolvers, type Resolvers } from "./base.js";
 import { eventResolvers } from "./event.js";
 import { memberResolvers } from "./member.js";
+import { metricsResolvers } from "./metrics.js";
 import { orderResolvers } from "./order.js";
 import { pointsResolvers } from "./points.js";
 import { storeResolvers } from "./store.js";
@@ -11,6 +12,6 @@ import { tenantResolvers } from "./tenant.js";
  * `Resolvers` map (and calling `definePermissions` for its root fields), then list it here.
  * The maps are merged by `makeExecutableSchema`; a type or field defined twice is an error.
  */
-export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers];
+export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers];
 
 export type { Resolvers } from "./base.js";
