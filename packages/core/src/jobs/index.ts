@@ -8,4 +8,4 @@ export { runPartition, runSegment, type SegmentOptions, type SegmentOutcome } fr
 export { finishAndWrite, mergeCheckpoints, PartialMerger } from "./finish.js";
 export { getRunRecord, listJobRuns, recordRunFailed, recordRunFinished, recordRunStarted, type JobRunRecord, type JobRunStatus } from "./runs.js";
 export { getJob, jobNames, registerJob } from "./registry.js";
-export { DEFAULT_SEGMENTS, MAX_SEGMENTS, runJob, workerEntry, type JobProgress, type JobRunResult, type RunJobOptions } from "./run.js";
+export { DEFAULT_CONCURRENCY, DEFAULT_SEGMENTS, MAX_SEGMENTS, runJob, workerEntry, type JobProgress, type JobRunResult, type RunJobOptions } from "./run.js";

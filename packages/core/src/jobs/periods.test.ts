@@ -70,13 +70,21 @@ describe("periods in the tenant's time zone", () => {
     expect(localDate("2025-09-07T04:00:00Z", "America/Santiago")).toBe("2025-09-07");
   });
 
-  it("memoises by 15-minute bucket without changing results", () => {
+  it("indexes fast (offset per UTC day) without changing results", () => {
     const indexer = new PeriodIndexer("WEEK", SH);
     const start = Date.parse("2025-03-28T00:00:00Z");
     for (let ms = start; ms < start + 5 * 86_400_000; ms += 7 * 60_000 + 13_000) {
       expect(indexer.indexOf(ms)).toBe(periodOf(ms, "WEEK", SH));
     }
-    // Liberia kept -0:44:30 until 1972: buckets straddling its midnight are computed exactly.
+    // Across DST changes (New York, Santiago at midnight) and odd offsets (Liberia's -0:44:30 until 1972).
+    for (const [zone, from] of [["America/New_York", "2025-03-08T00:00:00Z"], ["America/Santiago", "2025-09-05T00:00:00Z"], ["Africa/Monrovia", "1971-02-27T00:00:00Z"]] as const) {
+      const fast = new PeriodIndexer("WEEK", zone);
+      const days = new PeriodIndexer("MONTH", zone);
+      for (let ms = Date.parse(from); ms < Date.parse(from) + 4 * 86_400_000; ms += 17 * 60_000 + 1_234) {
+        expect(fast.indexOf(ms)).toBe(periodOf(ms, "WEEK", zone));
+        expect(days.indexOf(ms)).toBe(periodOf(ms, "MONTH", zone));
+      }
+    }
     const monrovia = new PeriodIndexer("MONTH", "Africa/Monrovia");
     for (const ms of [Date.parse("1971-03-01T00:44:29.999Z"), Date.parse("1971-03-01T00:44:30Z")]) {
       expect(monrovia.indexOf(ms)).toBe(periodOf(ms, "MONTH", "Africa/Monrovia"));

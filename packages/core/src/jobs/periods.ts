@@ -142,33 +142,42 @@ export function defaultAsOf(zone: string, now: Date = new Date()): string {
 }
 
 /**
- * Fast `periodOf` for many instants of one zone (a job calls it per order and event). Local
- * midnight (a period boundary) falls on a 15-minute UTC boundary for every offset in use since
- * the 1970s, so the period is usually constant within a 15-minute UTC bucket: buckets are
- * memoised when their first and last millisecond agree, and computed exactly otherwise.
+ * Fast `periodOf` for many instants of one zone (a job calls it per order and event). The
+ * zone's UTC offset is looked up once per UTC day: on a day whose offset is the same at its
+ * first and last millisecond (every day but those with a DST or zone change), the local date is
+ * plain arithmetic; other days go through luxon. Results are memoised per local day.
  */
 export class PeriodIndexer {
-  private readonly memo = new Map<number, number>();
+  private readonly zoneObject: IANAZone;
+  /** UTC day → offset in minutes, or NaN when it changes during that day. */
+  private readonly offsets = new Map<number, number>();
+  /** Local epoch day → period index. */
+  private readonly periods = new Map<number, number>();
+
   constructor(
     readonly type: PeriodType,
     readonly zone: string,
   ) {
-    assertZone(zone);
+    this.zoneObject = IANAZone.create(assertZone(zone));
   }
 
   indexOf(instant: string | number | Date): number {
     const ms = toMillis(instant);
-    const bucket = Math.floor(ms / BUCKET_MS);
-    let index = this.memo.get(bucket);
-    if (index === undefined) {
-      const first = periodOf(bucket * BUCKET_MS, this.type, this.zone);
-      const last = periodOf(bucket * BUCKET_MS + BUCKET_MS - 1, this.type, this.zone);
-      index = first === last ? first : Number.NaN;
-      if (this.memo.size > 200_000) this.memo.clear();
-      this.memo.set(bucket, index);
+    const day = Math.floor(ms / DAY_MS);
+    let offset = this.offsets.get(day);
+    if (offset === undefined) {
+      const first = this.zoneObject.offset(day * DAY_MS);
+      offset = first === this.zoneObject.offset(day * DAY_MS + DAY_MS - 1) ? first : Number.NaN;
+      this.offsets.set(day, offset);
     }
-    return Number.isNaN(index) ? periodOf(ms, this.type, this.zone) : index;
+    if (Number.isNaN(offset)) return periodOf(ms, this.type, this.zone);
+    const local = Math.floor((ms + offset * 60_000) / DAY_MS);
+    let index = this.periods.get(local);
+    if (index === undefined) {
+      const d = new Date(local * DAY_MS);
+      index = periodOfParts(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), this.type);
+      this.periods.set(local, index);
+    }
+    return index;
   }
 }
-
-const BUCKET_MS = 900_000;

@@ -15,6 +15,8 @@ import { runPartition, runSegment, type SegmentOutcome } from "./segment.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./worker-protocol.js";
 
 export const DEFAULT_SEGMENTS = 4;
+/** Segments scanned at once in this thread when there are no worker threads. */
+export const DEFAULT_CONCURRENCY = 4;
 export const MAX_SEGMENTS = 1000;
 
 export interface JobProgress {
@@ -36,8 +38,10 @@ export interface RunJobOptions {
   params?: RawParams | null;
   /** Parallel-Scan segments (default 4). Part of the checkpoint key: resume with the same count. */
   segments?: number;
-  /** Worker threads (default min(segments left, CPUs)); 1 runs the segments in this thread, one after another. */
+  /** Worker threads (default min(segments left, CPUs)); 1 runs the segments in this thread. */
   workers?: number;
+  /** With one worker: segments scanned at once in this thread (default 4; 1 = strictly one after another). */
+  concurrency?: number;
   /** Drop this run's checkpoints and scan every segment again. */
   fresh?: boolean;
   /** Items DynamoDB evaluates per Scan page (default: 1 MB pages). */
@@ -83,6 +87,7 @@ export async function runJob<S = unknown>(jobOrName: AnyJob | string, opts: RunJ
   const segments = opts.segments ?? DEFAULT_SEGMENTS;
   if (!Number.isInteger(segments) || segments < 1 || segments > MAX_SEGMENTS) throw new ValidationError(`segments must be a whole number from 1 to ${MAX_SEGMENTS}`, "segments");
   if (opts.workers !== undefined && (!Number.isInteger(opts.workers) || opts.workers < 1)) throw new ValidationError("workers must be a whole number of at least 1", "workers");
+  if (opts.concurrency !== undefined && (!Number.isInteger(opts.concurrency) || opts.concurrency < 1)) throw new ValidationError("concurrency must be a whole number of at least 1", "concurrency");
   const started = performance.now();
   const startedAt = (opts.now ?? new Date()).toISOString();
   const ctx = await resolveContext(job, { tenantId: opts.tenantId, asOf: opts.asOf, params: opts.params, now: opts.now });
@@ -119,7 +124,7 @@ export async function runJob<S = unknown>(jobOrName: AnyJob | string, opts: RunJ
       await opts.afterSegment?.(outcome.stats, progress.segmentsDone);
     };
     if (workers <= 1) {
-      for (const segment of todo) await onSegment(await runSegment(job, ctx, segment, segments, { pageLimit: opts.pageLimit, onPage }));
+      await runInThread(todo, opts.concurrency ?? DEFAULT_CONCURRENCY, (segment, signal) => runSegment(job, ctx, segment, segments, { pageLimit: opts.pageLimit, onPage, signal }), onSegment);
     } else {
       await runOnWorkers({ job: job.name, ctx, totalSegments: segments, pageLimit: opts.pageLimit }, todo, workers, onPage, onSegment);
     }
@@ -173,6 +178,36 @@ function getJobOrUndefined(name: string): AnyJob | undefined {
 }
 
 /**
+ * Runs segments in this thread, `concurrency` at a time (scanning waits on the network, so
+ * segments overlap well without threads). On the first failure the others stop at their next
+ * item without checkpointing, and this returns only once they have.
+ */
+async function runInThread(
+  todo: number[],
+  concurrency: number,
+  run: (segment: number, signal: AbortSignal) => Promise<SegmentOutcome>,
+  onSegment: (outcome: SegmentOutcome) => Promise<void>,
+): Promise<void> {
+  const queue = [...todo];
+  const controller = new AbortController();
+  const lane = async () => {
+    try {
+      for (let segment = queue.shift(); segment !== undefined && !controller.signal.aborted; segment = queue.shift()) {
+        const outcome = await run(segment, controller.signal);
+        await onSegment(outcome);
+      }
+    } catch (error) {
+      controller.abort(error);
+      throw error;
+    }
+  };
+  const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(concurrency, todo.length)) }, lane));
+  if (controller.signal.aborted) throw controller.signal.reason;
+  const failed = lanes.find((l): l is PromiseRejectedResult => l.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+/**
  * How to start a job worker thread. Compiled code starts `worker.js` directly. From TypeScript
  * sources (tsx, vitest) the entry is `worker.ts`, which a worker thread cannot load on Node 20
  * even when the parent runs under tsx (`--import tsx` does not reach a worker's entry): the
@@ -213,8 +248,8 @@ async function runOnWorkers(
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
-      for (const w of pool) void w.terminate();
-      reject(error);
+      // Reject once the threads are gone, so nothing of this run is still working afterwards.
+      void Promise.allSettled([...pool].map((w) => w.terminate())).then(() => reject(error));
     };
     const next = (worker: Worker) => {
       if (settled) return;

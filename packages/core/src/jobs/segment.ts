@@ -7,6 +7,8 @@ export interface SegmentOptions {
   /** Items DynamoDB evaluates per Scan page (default: its 1 MB pages). */
   pageLimit?: number;
   onPage?: (page: { items: number; scanned: number }) => void;
+  /** Stops the segment at the next item (no checkpoint is written). */
+  signal?: AbortSignal;
 }
 
 export interface SegmentOutcome {
@@ -43,9 +45,11 @@ export async function runSegment(job: AnyJob, ctx: JobContext, segment: number, 
     },
   });
   for await (const item of pages) {
+    if (opts.signal?.aborted) break;
     partial = job.add(partial, item, ctx);
     itemsRead++;
   }
+  opts.signal?.throwIfAborted();
   const encoded = job.encode(partial);
   const stats: SegmentStats = { segment, itemsRead, itemsScanned, ms: Math.round(performance.now() - started) };
   await writeCheckpoint(runPartition(ctx, totalSegments), stats, encoded);

@@ -296,6 +296,7 @@ describe("resumability", () => {
         params,
         segments: 4,
         workers: 1,
+        concurrency: 1, // one segment after another: exactly segments 0 and 1 finish
         afterSegment: (_stats, done) => {
           if (done === 2) throw new Error("killed");
         },
@@ -307,7 +308,7 @@ describe("resumability", () => {
     expect([...saved.keys()].sort()).toEqual([0, 1]);
     const readBefore = saved.get(0)!.itemsRead + saved.get(1)!.itemsRead;
 
-    const resumed = await runJob<RetentionSnapshot>("retention", { tenantId: tenant, asOf, params, segments: 4, workers: 1 });
+    const resumed = await runJob<RetentionSnapshot>("retention", { tenantId: tenant, asOf, params, segments: 4, workers: 1, concurrency: 1 });
     expect(resumed.segmentsSkipped).toEqual([0, 1]);
     expect(resumed.segmentsRun).toEqual([2, 3]);
     // Only segments 2 and 3 were scanned: together with the checkpointed ones, every item once.
@@ -332,5 +333,33 @@ describe("resumability", () => {
     const fresh = await runJob<RetentionSnapshot>("retention", { tenantId: tenant, asOf, params, segments: 4, workers: 1, fresh: true });
     expect(fresh.itemsRead).toBe(FIXTURE_ITEMS);
     expect(withoutTime(fresh.snapshot)).toEqual(withoutTime(clean.snapshot));
+  });
+
+  it("a run killed while worker threads are scanning resumes from whatever was checkpointed", async () => {
+    const asOf = "2025-05-11";
+    const params = { period: "WEEK" };
+    const partition = jobKeys.runPartition(tenant, "retention.WEEK", asOf, 8);
+    await expect(
+      runJob("retention", {
+        tenantId: tenant,
+        asOf,
+        params,
+        segments: 8,
+        workers: 2,
+        afterSegment: (_stats, done) => {
+          if (done === 3) throw new Error("killed");
+        },
+      }),
+    ).rejects.toThrow("killed");
+    // The threads are terminated mid-segment: their torn checkpoints (if any) do not count.
+    const saved = await checkpointedSegments(partition);
+    expect(saved.size).toBeGreaterThanOrEqual(3);
+    expect(saved.size).toBeLessThan(8);
+    const readBefore = [...saved.values()].reduce((n, s) => n + s.itemsRead, 0);
+    const resumed = await runJob<RetentionSnapshot>("retention", { tenantId: tenant, asOf, params, segments: 8, workers: 2 });
+    expect(resumed.segmentsSkipped).toEqual([...saved.keys()].sort((a, b) => a - b));
+    expect(resumed.itemsRead + readBefore).toBe(FIXTURE_ITEMS);
+    const clean = await runJob<RetentionSnapshot>("retention", { tenantId: tenant, asOf, params, segments: 1, workers: 1 });
+    expect(withoutTime(resumed.snapshot)).toEqual(withoutTime(clean.snapshot));
   });
 });
