@@ -1,6 +1,7 @@
 import type { SSTConfig } from "sst";
 import { Api } from "./stacks/Api.js";
 import { Database } from "./stacks/Database.js";
+import { Jobs } from "./stacks/Jobs.js";
 import { applyAppDefaults } from "./stacks/defaults.js";
 
 /**
@@ -16,6 +17,6 @@ export default {
   },
   stacks(app) {
     applyAppDefaults(app);
-    app.stack(Database).stack(Api);
+    app.stack(Database).stack(Api).stack(Jobs);
   },
 } satisfies SSTConfig;

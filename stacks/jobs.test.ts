@@ -1,0 +1,161 @@
+/**
+ * Offline synthesis of the Jobs stack (with the Database stack it uses), the same way
+ * stacks.test.ts does it: no AWS account, no credentials; handlers are bundled for real.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { rmSync } from "node:fs";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { App, getStack } from "sst/constructs";
+import { initProject, useProject } from "sst/project.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Database } from "./Database.js";
+import { JOB_HANDLERS, JOB_SCHEDULES, Jobs, MAP_CONCURRENCY, scheduledTenants } from "./Jobs.js";
+import { applyAppDefaults } from "./defaults.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const saved = { TENANTS: process.env.TENANTS, ALARM_EMAIL: process.env.ALARM_EMAIL };
+
+let jobs: Template;
+let database: Template;
+
+beforeAll(async () => {
+  if (process.cwd() !== ROOT) process.chdir(ROOT);
+  process.env.NODE_ENV = "test"; // keeps App/Function from looking up the bootstrap stack in AWS
+  await initProject({ stage: "jobs-test", region: "ap-southeast-1" });
+  Object.assign(process.env, { TENANTS: "demo, brand-2,demo", ALARM_EMAIL: "ops@example.test" });
+  const project = useProject();
+  const outdir = path.join(ROOT, ".sst", "synth-test", "jobs-test");
+  rmSync(outdir, { recursive: true, force: true });
+  const app = new App({ mode: "deploy", name: project.config.name, stage: "jobs-test", region: project.config.region, account: "123456789012" }, { outdir });
+  applyAppDefaults(app);
+  app.stack(Database);
+  app.stack(Jobs);
+  await app.finish();
+  database = Template.fromStack(getStack(Database));
+  jobs = Template.fromStack(getStack(Jobs));
+}, 180_000);
+
+afterAll(() => {
+  for (const [key, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+});
+
+/** The state machine's Amazon States Language, with CloudFormation tokens replaced by "<ref>". */
+function definition(): { StartAt: string; States: Record<string, any> } {
+  const [machine] = Object.values(jobs.findResources("AWS::StepFunctions::StateMachine"));
+  const body = machine?.Properties.DefinitionString;
+  const text = typeof body === "string" ? body : (body["Fn::Join"][1] as unknown[]).map((part) => (typeof part === "string" ? part : "<ref>")).join("");
+  return JSON.parse(text);
+}
+
+/** Logical id of the Lambda function whose handler is `handler`. */
+function functionId(handler: string): string {
+  const found = Object.entries(jobs.findResources("AWS::Lambda::Function")).find(([, r]) => r.Properties.Handler === handler);
+  if (!found) throw new Error(`no function with handler ${handler}`);
+  return found[0];
+}
+
+describe("Jobs stack", () => {
+  it("has one state machine: Plan → Map over segments (segment Lambda) → Finish, failures recorded", () => {
+    jobs.resourceCountIs("AWS::StepFunctions::StateMachine", 1);
+    const asl = definition();
+    expect(asl.StartAt).toBe("Plan");
+    expect(asl.States.Plan).toMatchObject({ Type: "Task", Next: "Segments" });
+    const map = asl.States.Segments;
+    expect(map).toMatchObject({ Type: "Map", ItemsPath: "$.segmentList", MaxConcurrency: MAP_CONCURRENCY, ResultPath: null, Next: "Finish" });
+    expect(map.ItemSelector).toEqual({
+      "tenantId.$": "$.tenantId",
+      "job.$": "$.job",
+      "params.$": "$.params",
+      "asOf.$": "$.asOf",
+      "segments.$": "$.segments",
+      "segment.$": "$$.Map.Item.Value",
+    });
+    expect(map.ItemProcessor.StartAt).toBe("ScanSegment");
+    expect(map.ItemProcessor.States.ScanSegment).toMatchObject({ Type: "Task", Resource: "<ref>", End: true, TimeoutSeconds: 960 });
+    expect(map.ItemProcessor.States.ScanSegment.Retry).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ErrorEquals: ["States.TaskFailed", "States.Timeout"], MaxAttempts: 3, BackoffRate: 2, IntervalSeconds: 10 })]),
+    );
+    expect(map.Catch[0]).toMatchObject({ ErrorEquals: ["States.ALL"], Next: "RecordFailure", ResultPath: "$.error" });
+    expect(asl.States.Finish).toMatchObject({ Type: "Task", End: true, ResultPath: "$.result" });
+    expect(asl.States.RecordFailure).toMatchObject({ Type: "Task", Next: "JobFailedState" });
+    expect(asl.States.JobFailedState).toMatchObject({ Type: "Fail", Error: "JobFailed" });
+  });
+
+  it("runs the plan, segment, finish and failure Lambdas from packages/functions/src/jobs", () => {
+    jobs.hasResourceProperties("AWS::Lambda::Function", { Handler: JOB_HANDLERS.segment, Runtime: "nodejs20.x", Architectures: ["arm64"], Timeout: 900, MemorySize: 1769 });
+    jobs.hasResourceProperties("AWS::Lambda::Function", { Handler: JOB_HANDLERS.finish, Timeout: 900, MemorySize: 3008 });
+    jobs.hasResourceProperties("AWS::Lambda::Function", { Handler: JOB_HANDLERS.plan, Timeout: 30 });
+    jobs.hasResourceProperties("AWS::Lambda::Function", { Handler: JOB_HANDLERS.failed, Timeout: 30 });
+    // The state machine's role may invoke each of them.
+    const invoked = JSON.stringify(Object.values(jobs.findResources("AWS::IAM::Policy")).map((p) => p.Properties.PolicyDocument.Statement));
+    for (const handler of Object.values(JOB_HANDLERS)) expect(invoked).toContain(functionId(handler));
+    expect(invoked).toContain("lambda:InvokeFunction");
+    // Bundled for real: the segment handler's bundle exists.
+    const segmentFn = jobs.findResources("AWS::Lambda::Function")[functionId(JOB_HANDLERS.segment)];
+    const asset = path.join(ROOT, ".sst", "synth-test", "jobs-test", `asset.${String(segmentFn?.Properties.Code.S3Key).replace(/\.zip$/, "")}`);
+    expect(existsSync(path.join(asset, "packages/functions/src/jobs/segment.mjs"))).toBe(true);
+  });
+
+  it("grants every job Lambda DynamoDB on the table and its indexes, with TABLE_NAME set", () => {
+    const [tableId] = Object.keys(database.findResources("AWS::DynamoDB::Table"));
+    const outputs = database.findOutputs("*");
+    const exportOf = (value: unknown) => Object.values(outputs).find((o) => JSON.stringify(o.Value) === JSON.stringify(value))?.Export?.Name as string;
+    const tableArn = { "Fn::ImportValue": exportOf({ "Fn::GetAtt": [tableId, "Arn"] }) };
+    const tableName = { "Fn::ImportValue": exportOf({ Ref: tableId }) };
+    const policies = Object.values(jobs.findResources("AWS::IAM::Policy"));
+    for (const handler of Object.values(JOB_HANDLERS)) {
+      const fn = jobs.findResources("AWS::Lambda::Function")[functionId(handler)]!;
+      expect(fn.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: tableName, STAGE: "jobs-test" });
+      const role = fn.Properties.Role["Fn::GetAtt"][0];
+      const policy = policies.find((p) => JSON.stringify(p.Properties.Roles).includes(role));
+      expect(policy?.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([expect.objectContaining({ Action: "dynamodb:*", Effect: "Allow", Resource: [tableArn, { "Fn::Join": ["", [tableArn, "/*"]] }] })]),
+      );
+    }
+  });
+
+  it("starts retention daily at 18:00 UTC (02:00 Shanghai) for each tenant in TENANTS, one execution per period", () => {
+    const rules = Object.values(jobs.findResources("AWS::Events::Rule"));
+    expect(rules).toHaveLength(2); // "demo" once, "brand-2"
+    for (const tenantId of ["demo", "brand-2"]) {
+      const rule = rules.find((r) => r.Properties.Description.startsWith(`retention for ${tenantId},`));
+      expect(rule?.Properties).toMatchObject({ ScheduleExpression: "cron(0 18 * * ? *)", State: "ENABLED" });
+      expect(rule!.Properties.Targets.map((t: { Input: string }) => JSON.parse(t.Input))).toEqual([
+        { tenantId, job: "retention", params: { period: "WEEK" } },
+        { tenantId, job: "retention", params: { period: "MONTH" } },
+      ]);
+      expect(rule!.Properties.Targets[0].Arn).toEqual({ Ref: Object.keys(jobs.findResources("AWS::StepFunctions::StateMachine"))[0] });
+    }
+    expect(JOB_SCHEDULES.map((s) => s.job)).toEqual(["retention"]);
+    // EventBridge may start the machine.
+    jobs.hasResourceProperties("AWS::IAM::Policy", {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: "states:StartExecution", Effect: "Allow" })]) },
+    });
+  });
+
+  it("alarms on failed, timed-out and aborted executions, to an SNS topic", () => {
+    for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"]) {
+      jobs.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        MetricName: metric,
+        Namespace: "AWS/States",
+        Threshold: 1,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        TreatMissingData: "notBreaching",
+        AlarmActions: [{ Ref: Match.stringLikeRegexp("^JobAlarms") }],
+      });
+    }
+    jobs.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "email", Endpoint: "ops@example.test" });
+    jobs.hasOutput("JobStateMachineArn", {});
+  });
+
+  it("reads TENANTS as a list of tenant ids", () => {
+    expect(scheduledTenants("")).toEqual([]);
+    expect(scheduledTenants(" a, b ,,a")).toEqual(["a", "b"]);
+    expect(() => scheduledTenants("a#b")).toThrow(/TENANTS/);
+  });
+});
