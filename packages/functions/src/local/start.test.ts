@@ -1,0 +1,120 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { once } from "node:events";
+import { connect, createServer, type Server } from "node:net";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+const START = "packages/functions/src/local/start.ts";
+
+interface Started {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+const children: ChildProcessWithoutNullStreams[] = [];
+
+afterEach(() => {
+  // A failed test must not leave the server behind; the watchdog then takes Java down too.
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
+/** Runs `npm start`'s entry the way package.json does: node --import tsx (no tsx CLI child). */
+function start(args: string[], env: Record<string, string>): Started {
+  const child = spawn(process.execPath, ["--import", "tsx", START, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+  children.push(child);
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
+  const exit = once(child, "exit").then(([code]) => code as number | null);
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+async function waitFor(started: Started, pattern: RegExp, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pattern.test(started.stdout())) {
+    if (started.child.exitCode !== null) throw new Error(`start.ts exited (${started.child.exitCode}):\n${started.stdout()}\n${started.stderr()}`);
+    if (Date.now() > deadline) throw new Error(`no ${pattern} within ${ms} ms:\n${started.stdout()}\n${started.stderr()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolvePort(true);
+    });
+    socket.once("error", () => resolvePort(false));
+  });
+}
+
+async function closesWithin(port: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (await portOpen(port)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+
+const dynamoPortOf = (stdout: string) => Number(/DynamoDB Local\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
+
+describe("npm start", () => {
+  it("serves the API with the demo brand and a working ADMIN token, and SIGTERM stops it and Java", { timeout: 180_000 }, async () => {
+    const started = start(["--in-memory"], { PORT: "0", DEMO_MEMBERS: "20" });
+    await waitFor(started, /Ctrl-C stops/, 150_000);
+    const stdout = started.stdout();
+    const url = /GraphQL API\s+(http:\/\/localhost:\d+\/graphql)/.exec(stdout)?.[1];
+    const token = /^(eyJ[\w-]+\.[\w-]+\.[\w-]+)$/m.exec(stdout)?.[1];
+    const dynamoPort = dynamoPortOf(stdout);
+    expect(url, stdout).toBeDefined();
+    expect(token, stdout).toBeDefined();
+    expect(dynamoPort).toBeGreaterThan(0);
+    expect(stdout).toMatch(/Demo brand\s+20 members/);
+    expect(stdout).toContain(`curl -s ${url}`);
+
+    const post = async (query: string) => {
+      const res = await fetch(url!, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+    };
+    expect(await post("{ viewer { tenantId role } }")).toEqual({ data: { viewer: { tenantId: "demo", role: "ADMIN" } } });
+    expect(await post("{ tenantSettings { currency } }")).toEqual({ data: { tenantSettings: { currency: "CNY" } } });
+    const members = (await post("{ members(first: 5) { edges { node { id } } } }")) as { data: { members: { edges: unknown[] } } };
+    expect(members.data.members.edges).toHaveLength(5);
+
+    started.child.kill("SIGTERM");
+    const code = await Promise.race([started.exit, new Promise<string>((r) => setTimeout(() => r("still running"), 30_000))]);
+    expect(code).toBe(0);
+    expect(await closesWithin(dynamoPort, 3_000)).toBe(true);
+    expect(await portOpen(Number(new URL(url!).port))).toBe(false);
+  });
+
+  it("says in one line that the API port is taken and exits 1 before starting Java", { timeout: 120_000 }, async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const started = start(["--in-memory"], { PORT: String(port), DEMO_MEMBERS: "0" });
+      const code = await Promise.race([started.exit, new Promise<string>((r) => setTimeout(() => r("still running"), 90_000))]);
+      expect(code, started.stderr()).toBe(1);
+      expect(started.stderr().trim()).toMatch(new RegExp(`^error: port ${port} is in use[^\\n]*$`));
+      expect(started.stdout()).toBe("");
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("says in one line that Java is missing", { timeout: 60_000 }, async () => {
+    const started = start(["--in-memory"], { PATH: "/nonexistent" });
+    expect(await started.exit).toBe(1);
+    expect(started.stderr().trim()).toMatch(/^error: Java 17\+ is required to run DynamoDB Local: install it [^\n]*$/);
+    expect(started.stdout()).toBe("");
+  });
+});

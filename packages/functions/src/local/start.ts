@@ -1,0 +1,242 @@
+import cliProgress from "cli-progress";
+import { createServer } from "node:net";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { DynamoLocal } from "./dynamo-local.js";
+import type { RunningHttpServer } from "./http.js";
+import { checkJava } from "./java.js";
+
+/**
+ * `npm start`: the whole API on this machine.
+ *
+ *   1. DynamoDB Local (Java, watchdogged: it dies with this process, even on SIGKILL), data in
+ *      `<repo>/.data/dynamodb`, or in memory with `--in-memory` / DYNAMO_IN_MEMORY=1; its port
+ *      from DYNAMO_PORT, else a free one;
+ *   2. the table, created if missing (the definition the SST stack deploys);
+ *   3. the demo brand in tenant `demo` when that tenant has no members yet (DEMO_MEMBERS sets its
+ *      size, default DEFAULT_DEMO_MEMBERS (1500); 0 skips it); an interrupted load is resumed on
+ *      the next start;
+ *   4. the GraphQL API on PORT (default 4000), with a ready-to-use ADMIN token for `demo`.
+ *
+ * Ctrl-C or SIGTERM stops the HTTP server and Java, then exits 0.
+ *
+ * Modules that touch the AWS SDK are imported dynamically, once the environment below is set.
+ *
+ * Run it as `node --import tsx packages/functions/src/local/start.ts` (what `npm start` does):
+ * tsx's own CLI runs the script in a child process, which a SIGKILL of the parent would orphan.
+ */
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+const TABLE_NAME = "growth-local";
+const DEMO_TENANT = "demo";
+const TOKEN_LIFETIME = "30d";
+
+class StartError extends Error {}
+
+function options() {
+  let values: { "in-memory"?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({ options: { "in-memory": { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true }));
+  } catch (error) {
+    throw new StartError(`${(error as Error).message.split("\n")[0]} (usage: npm start [-- --in-memory])`);
+  }
+  const env = process.env;
+  const inMemory = values["in-memory"] === true || ["1", "true", "yes"].includes((env.DYNAMO_IN_MEMORY ?? "").toLowerCase());
+  return {
+    help: values.help === true,
+    inMemory,
+    dynamoPort: env.DYNAMO_PORT ? portNumber(env.DYNAMO_PORT, "DYNAMO_PORT", 1) : undefined,
+    port: env.PORT ? portNumber(env.PORT, "PORT", 0) : 4000,
+    /** Undefined: the demo's default size. */
+    demoMembers: env.DEMO_MEMBERS ? wholeNumber(env.DEMO_MEMBERS, "DEMO_MEMBERS", 0, 100_000) : undefined,
+  };
+}
+
+function portNumber(text: string, name: string, min: number): number {
+  return wholeNumber(text, name, min, 65_535);
+}
+
+function wholeNumber(text: string, name: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < min || value > max) throw new StartError(`${name} must be a whole number from ${min} to ${max} (got "${text}")`);
+  return value;
+}
+
+const portTaken = (port: number) => new StartError(`port ${port} is in use (another npm start?): stop it or set PORT, e.g. PORT=${port + 1} npm start`);
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const probe = createServer();
+    probe.once("error", () => resolvePort(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolvePort(true)));
+  });
+}
+
+const out = (line = "") => process.stdout.write(`${line}\n`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+let dynamo: DynamoLocal | undefined;
+let http: RunningHttpServer | undefined;
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    const force = setTimeout(() => process.exit(code), 15_000);
+    force.unref();
+    await http?.stop().catch(() => {});
+    await dynamo?.stop().catch(() => {});
+  }
+  process.exit(code);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(130); // a second Ctrl-C: do not wait any longer
+    if (signal === "SIGINT") out("\nStopping...");
+    void shutdown(0);
+  });
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  if (opts.help) {
+    out("usage: npm start [-- --in-memory]   env: PORT (4000), DYNAMO_PORT, DYNAMO_IN_MEMORY=1, DEMO_MEMBERS (1500, 0 = no demo)");
+    return;
+  }
+  const java = checkJava();
+  if (!java.ok) throw new StartError(java.message);
+  // Fail before a long demo load rather than after it (the listen below still handles a race).
+  if (opts.port !== 0 && !(await portFree(opts.port))) throw portTaken(opts.port);
+
+  // The SDK warns about Node 20 when it loads; that is noise for a local run.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const { startDynamoLocal } = await import("./dynamo-local.js");
+  const dataDir = opts.inMemory ? undefined : join(REPO_ROOT, ".data", "dynamodb");
+  try {
+    dynamo = await startDynamoLocal({ dataDir, port: opts.dynamoPort });
+  } catch (error) {
+    throw new StartError(`could not start DynamoDB Local: ${(error as Error).message}`);
+  }
+  if (stopping) return;
+  out(`DynamoDB Local  ${dynamo.endpoint}  (${dataDir ? `data in ${relative(process.cwd(), dataDir) || dataDir}` : "in memory"})`);
+
+  // Before anything that builds an SDK client reads them.
+  Object.assign(process.env, {
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    TABLE_NAME,
+    AWS_REGION: "local",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    STAGE: "local",
+  });
+
+  const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
+  const { ensureTable } = await import("./ensure-table.js");
+  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  try {
+    const table = await ensureTable(client, TABLE_NAME);
+    out(`Table           ${TABLE_NAME} (${table === "created" ? "created" : "exists"})`);
+  } finally {
+    client.destroy();
+  }
+
+  const { DEFAULT_DEMO_MEMBERS } = await import("@growth/core/demo");
+  const demoMembers = opts.demoMembers ?? DEFAULT_DEMO_MEMBERS;
+  if (demoMembers > 0) await demo(demoMembers);
+  if (stopping) return;
+
+  const { startHttpServer } = await import("./http.js");
+  try {
+    http = await startHttpServer({ port: opts.port });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw portTaken(opts.port);
+    throw error;
+  }
+  const url = `http://localhost:${http.port}/graphql`;
+
+  const { signLocalToken } = await import("../graphql/auth.js");
+  let token: string | undefined;
+  try {
+    token = await signLocalToken({ tenant: DEMO_TENANT, role: "ADMIN", expiresIn: TOKEN_LIFETIME });
+  } catch (error) {
+    out(`(no local token: ${(error as Error).message})`);
+  }
+
+  out();
+  out(`GraphQL API     ${url}   (ready ${seconds(process.uptime() * 1000)} after start)`);
+  if (token) {
+    out();
+    out(`ADMIN token for tenant "${DEMO_TENANT}" (valid 30 days; more with npm run token -- --tenant <id> --role <role>):`);
+    out(token);
+    out();
+    out("Try it:");
+    const query = JSON.stringify({ query: "{ viewer { tenantId role } members(first: 3) { edges { node { id name tier tags stats { orderCount } } } } }" });
+    out(`curl -s ${url} -H 'content-type: application/json' -H 'authorization: Bearer ${token}' -d '${query}'`);
+  }
+  out();
+  out("Ctrl-C stops the API and DynamoDB Local.");
+}
+
+async function demo(members: number): Promise<void> {
+  const { listMembers } = await import("@growth/core/member");
+  const { isDemoLoaded, isDemoStarted, loadDemoBrand } = await import("@growth/core/demo");
+  const existing = await listMembers(DEMO_TENANT, {}, { first: 1 });
+  if (existing.items.length > 0) {
+    if (await isDemoLoaded(DEMO_TENANT, { members })) {
+      out(`Demo brand      tenant "${DEMO_TENANT}" (already loaded)`);
+      return;
+    }
+    if (!(await isDemoStarted(DEMO_TENANT, { members }))) {
+      out(`Demo brand      tenant "${DEMO_TENANT}" has other members: demo not loaded (delete .data to start afresh)`);
+      return;
+    }
+    out(`Demo brand      the last load into tenant "${DEMO_TENANT}" did not finish: resuming`);
+  } else {
+    out(`Demo brand      loading ${members.toLocaleString("en-US")} members into tenant "${DEMO_TENANT}" (first start only)`);
+  }
+
+  const interactive = process.stdout.isTTY === true;
+  const bar = interactive
+    ? new cliProgress.SingleBar(
+        { format: "                {bar} {percentage}% | {value}/{total} members | {orders} orders, {events} events | {duration}s", hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  let nextLine = 0.25;
+  bar?.start(members, 0, { orders: 0, events: 0 });
+  try {
+    const result = await loadDemoBrand(DEMO_TENANT, {
+      members,
+      onProgress: (p) => {
+        if (stopping) return;
+        bar?.update(p.membersDone, { orders: p.written.orders, events: p.written.events });
+        if (!bar && p.phase === "members" && p.membersTotal > 0 && p.membersDone / p.membersTotal >= nextLine) {
+          out(`                ${p.membersDone}/${p.membersTotal} members, ${p.written.orders} orders, ${p.written.events} events`);
+          while (p.membersDone / p.membersTotal >= nextLine) nextLine += 0.25;
+        }
+      },
+    });
+    bar?.stop();
+    const w = result.written;
+    out(
+      `Demo brand      ${result.planned.members} members, ${result.planned.stores} stores, ${result.planned.orders} orders, ${result.planned.refunds} refunds, ` +
+        `${result.planned.events} events, ${result.planned.redemptions} redemptions (${w.members + w.orders + w.refunds + w.events + w.redemptions + w.stores} records written in ${seconds(result.ms)})`,
+    );
+  } catch (error) {
+    bar?.stop();
+    if (stopping) return;
+    throw new StartError(`the demo load failed: ${(error as Error).message} (the next npm start resumes it)`);
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  if (!stopping) {
+    if (error instanceof StartError) process.stderr.write(`error: ${error.message}\n`);
+    else process.stderr.write(`error: ${(error as Error)?.stack ?? String(error)}\n`);
+    await shutdown(1);
+  }
+}
