@@ -1,3 +1,4 @@
+import { ValidationError } from "../shared/errors.js";
 import { getSettings } from "../tenant/settings.js";
 import { assertTenantId } from "../db/keys.js";
 import { jobIdOf, type AnyJob, type JobContext, type RawParams } from "./job.js";
@@ -5,7 +6,7 @@ import { asOfCutoff, assertZone, defaultAsOf, parseLocalDate } from "./periods.j
 
 export interface ContextInput {
   tenantId: string;
-  /** `YYYY-MM-DD` in the tenant's zone; default yesterday there (the last day that is over). */
+  /** `YYYY-MM-DD` in the tenant's zone, a day that is over; default yesterday there. */
   asOf?: string | null;
   params?: RawParams | null;
   now?: Date;
@@ -16,8 +17,12 @@ export async function resolveContext(job: AnyJob, input: ContextInput): Promise<
   const tenantId = assertTenantId(input.tenantId);
   const settings = await getSettings(tenantId);
   const zone = assertZone(settings.timeZone);
-  const asOf = input.asOf ?? defaultAsOf(zone, input.now);
+  const yesterday = defaultAsOf(zone, input.now);
+  const asOf = input.asOf ?? yesterday;
   parseLocalDate(asOf, "asOf");
+  // A day still under way would freeze a partial day into checkpoints and the snapshot, and a
+  // rerun for the same date could not give the same result.
+  if (asOf > yesterday) throw new ValidationError(`asOf must be a day that is over in ${zone} (${yesterday} or earlier)`, "asOf");
   const params = job.parseParams(input.params ?? {});
   return { tenantId, asOf, cutoff: asOfCutoff(asOf, zone), settings, params, jobId: jobIdOf(job, params) };
 }

@@ -93,6 +93,9 @@ describe("plugging in a job", () => {
     expect(five.snapshot).toEqual(one.snapshot);
     expect(JSON.parse(five.summary)).toEqual(one.snapshot);
     await expect(runJob(countJob, { tenantId, params: { x: 1 }, workers: 1 })).rejects.toThrow(/takes no parameters/);
+    // Today (Shanghai) is not over yet: refused, so a snapshot never freezes a partial day.
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    await expect(runJob(countJob, { tenantId, asOf: today, workers: 1 })).rejects.toThrow(/asOf must be a day that is over in Asia\/Shanghai/);
   });
 
   it("refuses worker threads for a job that is not in the registry", async () => {
