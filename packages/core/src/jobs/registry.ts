@@ -1,4 +1,5 @@
 import { retentionJob } from "../metrics/retention/job.js";
+import { clvJob } from "../metrics/clv-job/job.js";
 import type { AnyJob } from "./job.js";
 import { ValidationError } from "../shared/errors.js";
 
@@ -26,3 +27,4 @@ export function jobNames(): string[] {
 }
 
 registerJob(retentionJob);
+registerJob(clvJob);
