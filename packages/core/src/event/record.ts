@@ -11,6 +11,7 @@ import type { Page, PageArgs } from "../shared/page.js";
 import { checkPattern, toUtcInstant } from "../shared/text.js";
 import { hash } from "../order/validate.js";
 import { EVENT_TYPES, type EngagementEvent } from "./types.js";
+import { activityPut, addEvent } from "../segment/activity.js";
 
 export interface EventInput {
   eventId: string;
@@ -53,7 +54,7 @@ export async function recordEvent(tenantId: string, input: EventInput): Promise<
   const member = await resolveMember(tenantId, mv.memberId(input.memberId));
   if (!member) throw new NotFoundError("Member", input.memberId);
   try {
-    return await changeMember(tenantId, member.memberId, (m) => {
+    return await changeMember(tenantId, member.memberId, async (m) => {
       const now = new Date().toISOString();
       const event: EngagementEvent = { tenantId, eventId, memberId: m.memberId, type, channel, occurredAt, contentId, campaignId, storeId, score, fingerprint, createdAt: now };
       const lastActiveAt = !m.lastActiveAt || occurredAt > m.lastActiveAt ? occurredAt : m.lastActiveAt;
@@ -67,6 +68,8 @@ export async function recordEvent(tenantId: string, input: EventInput): Promise<
               ConditionExpression: "attribute_not_exists(pk)",
             },
           },
+          // The member's daily buckets (segment rules on events in a window).
+          await activityPut(tenantId, m.memberId, (a, today) => addEvent(a, event, today)),
         ],
         result: { event, duplicate: false },
         explain: () => new ConflictError("duplicate"),

@@ -11,6 +11,7 @@ import { findMember, getMember } from "./read.js";
 import type { Member } from "./types.js";
 import { MAX_TAGS_PER_MEMBER } from "./types.js";
 import * as v from "./validate.js";
+import { mergeActivityWrites } from "../segment/activity.js";
 
 /** Room left in a transaction for moved child items after the two member updates and extras. */
 const CHILD_ITEMS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS - 10;
@@ -186,6 +187,8 @@ async function mergeStep(tenantId: string, s: Member, d: Member, actor: string):
       const inn = newPointsEntry({ tenantId, memberId: s.memberId, type: "MERGE_IN", points: d.pointsBalance, relatedMemberId: d.memberId, actor });
       extras.push({ Put: { TableName: table, Item: pointsEntryItem(out) } }, { Put: { TableName: table, Item: pointsEntryItem(inn) } });
     }
+    // The duplicate's daily buckets (segment windows) join the survivor's.
+    extras.push(...(await mergeActivityWrites(tenantId, s.memberId, d.memberId)));
     Object.assign(dUpdate.set, { status: "MERGED", mergedInto: s.memberId });
     dUpdate.remove.push("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk");
     if (d.referrerId) {

@@ -7,6 +7,7 @@ import { resolveMember } from "../member/read.js";
 import { newPointsEntry, pointsEntryItem } from "../points/entry.js";
 import { ConflictError, NotFoundError, ValidationError } from "../shared/errors.js";
 import { getSettings } from "../tenant/settings.js";
+import { activityPut, addOrder } from "../segment/activity.js";
 import { fromOrderItem, orderItem } from "./item.js";
 import type { Order } from "./types.js";
 import { cleanOrder, type CleanOrder, type OrderInput } from "./validate.js";
@@ -76,7 +77,7 @@ async function writeChunk(
   by: { actor: string; source: "API" | "IMPORT" },
 ): Promise<{ recorded: RecordedOrder[]; existing: string[] }> {
   try {
-    const recorded = await changeMember(tenantId, memberId, (member) => {
+    const recorded = await changeMember(tenantId, memberId, async (member) => {
       const table = tableName();
       const now = new Date().toISOString();
       const items: TransactItem[] = [];
@@ -139,6 +140,9 @@ async function writeChunk(
         });
         itemOrder.push(`store:${storeId}`);
       }
+      // The member's daily buckets (segment rules with a window), in the same transaction.
+      items.push(await activityPut(tenantId, memberId, (a) => orders.forEach((o) => addOrder(a, o)), { zone: settings.timeZone }));
+      itemOrder.push(undefined);
       return {
         member: {
           add: { orderCount: orders.length, grossSpendMinor: gross, pointsBalance: points },

@@ -12,6 +12,7 @@ import { fromRefundItem, refundItem } from "./item.js";
 import { getOrder } from "./read.js";
 import type { Order, Refund } from "./types.js";
 import { hash } from "./validate.js";
+import { activityPut, addRefund } from "../segment/activity.js";
 
 export interface RefundInput {
   refundId: string;
@@ -46,7 +47,7 @@ export async function recordRefund(tenantId: string, input: RefundInput, by: { a
     return await changeMember(
       tenantId,
       order.memberId,
-      (member) => {
+      async (member) => {
         const table = tableName();
         const now = new Date().toISOString();
         const proportional = Math.floor((order.pointsEarned * (order.refundedMinor + amountMinor)) / order.amountMinor) - order.pointsReversed;
@@ -76,6 +77,8 @@ export async function recordRefund(tenantId: string, input: RefundInput, by: { a
             Update: { TableName: table, Key: keys.store(tenantId, order.storeId), UpdateExpression: "ADD refundedMinor :m", ExpressionAttributeValues: { ":m": amountMinor } },
           });
         }
+        // Lowers the net of the day the order was placed in the member's daily buckets.
+        items.push(await activityPut(tenantId, order.memberId, (a) => addRefund(a, { orderOccurredAt: order.occurredAt, amountMinor })));
         return {
           member: {
             add: { refundedMinor: amountMinor, pointsBalance: -pointsReversed },
