@@ -47,8 +47,8 @@ export type SpendModel = "GAMMA_GAMMA" | "POPULATION_MEAN";
 
 export interface ClvWarning {
   /**
-   * BGNBD_NO_CUSTOMERS, BGNBD_FAILED, BGNBD_NOT_CONVERGED, GAMMA_GAMMA_NO_DATA, GAMMA_GAMMA_FAILED,
-   * GAMMA_GAMMA_NOT_CONVERGED, GAMMA_GAMMA_Q_NOT_ABOVE_ONE, PREDICTION_FAILED, ORDERS_WITHOUT_MEMBER,
+   * BGNBD_NO_CUSTOMERS, BGNBD_FAILED, BGNBD_NOT_CONVERGED, BGNBD_AT_BOUNDARY, GAMMA_GAMMA_NO_DATA,
+   * GAMMA_GAMMA_FAILED, GAMMA_GAMMA_NOT_CONVERGED, GAMMA_GAMMA_AT_BOUNDARY, GAMMA_GAMMA_Q_NOT_ABOVE_ONE, PREDICTION_FAILED, ORDERS_WITHOUT_MEMBER,
    * MEMBER_STATS_MISMATCH.
    */
   code: string;
@@ -158,6 +158,13 @@ export function predictWithValue(bg: Pick<BgnbdParams, "r" | "alpha" | "a" | "b"
   return { expectedPurchases: previous, pAlive: pAlive(bg, x, tx, T), expectedAverageValue: value, clv: discountedPurchases * value };
 }
 
+/** Shape parameters fitted over their logarithms run off to 0 or ∞ when the data cannot pin them down. */
+const BOUNDS = [1e-6, 1e6] as const;
+function atBoundary(values: Record<string, number>): string | null {
+  const off = Object.entries(values).filter(([, v]) => v < BOUNDS[0] || v > BOUNDS[1]);
+  return off.length === 0 ? null : off.map(([k, v]) => `${k} = ${v.toPrecision(3)}`).join(", ");
+}
+
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function averages(groups: Map<string, ClvAverage>): ClvAverage[] {
@@ -223,6 +230,8 @@ export function computeClv(merged: ClvPartial, input: ComputeInput): ClvRun {
       bgnbd = { r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b, timeUnit: fit.timeUnit, logLikelihood: fit.logLikelihood, customers: fit.customers, converged: fit.converged, evaluations: fit.evaluations };
       if (![fit.r, fit.alpha, fit.a, fit.b, fit.logLikelihood].every(Number.isFinite)) throw new Error("the fit ended on non-finite parameters");
       if (!fit.converged) warnings.push({ code: "BGNBD_NOT_CONVERGED", message: `BG/NBD did not converge in ${fit.evaluations} evaluations: predictions use the best parameters found` });
+      const edge = atBoundary({ r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b });
+      if (edge) warnings.push({ code: "BGNBD_AT_BOUNDARY", message: `BG/NBD ran to the edge of its parameter space (${edge}): the data show too little heterogeneity for the model; predictions are computed but weak` });
     } catch (error) {
       bgnbd = null;
       warnings.push({ code: "BGNBD_FAILED", message: `BG/NBD could not be fitted (${message(error)}): no predictions` });
@@ -242,6 +251,8 @@ export function computeClv(merged: ClvPartial, input: ComputeInput): ClvRun {
       gammaGamma = { p: fit.p, q: fit.q, gamma: fit.gamma, logLikelihood: fit.logLikelihood, customers: fit.customers, converged: fit.converged, evaluations: fit.evaluations, used };
       if (!finite) warnings.push({ code: "GAMMA_GAMMA_FAILED", message: "Gamma-Gamma ended on non-finite parameters: every purchase is worth the observed mean spend" });
       else if (!fit.converged) warnings.push({ code: "GAMMA_GAMMA_NOT_CONVERGED", message: `Gamma-Gamma did not converge in ${fit.evaluations} evaluations: every purchase is worth the observed mean spend` });
+      const edge = finite ? atBoundary({ p: fit.p, q: fit.q }) : null;
+      if (edge) warnings.push({ code: "GAMMA_GAMMA_AT_BOUNDARY", message: `Gamma-Gamma ran to the edge of its parameter space (${edge})` });
       if (finite && !(fit.q > 1)) warnings.push({ code: "GAMMA_GAMMA_Q_NOT_ABOVE_ONE", message: `Gamma-Gamma q = ${fit.q} ≤ 1: the population mean spend pγ/(q−1) is not finite, so every purchase is worth the observed mean spend` });
     } catch (error) {
       warnings.push({ code: "GAMMA_GAMMA_FAILED", message: `Gamma-Gamma could not be fitted (${message(error)}): every purchase is worth the observed mean spend` });
