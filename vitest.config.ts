@@ -15,5 +15,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     globalSetup: ["packages/functions/src/test/global-setup.ts"],
+    setupFiles: ["packages/functions/src/test/table-per-file.ts"],
   },
 });

@@ -5,7 +5,9 @@ import { newTenantId } from "./tenant.js";
 describe("global test setup", () => {
   it("hands the DynamoDB Local endpoint and secrets to every worker", async () => {
     expect(process.env.DYNAMODB_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(process.env).toMatchObject({ TABLE_NAME: "growth-test", AWS_REGION: "local", NODE_ENV: "test" });
+    expect(process.env).toMatchObject({ AWS_REGION: "local", NODE_ENV: "test" });
+    // The setup file gives each test file its own table.
+    expect(process.env.TABLE_NAME).toMatch(/^test-[0-9a-f]{10}$/);
     expect(process.env.JWT_SECRET).toBeTruthy();
     expect(process.env.CURSOR_SECRET).toBeTruthy();
 
@@ -14,7 +16,7 @@ describe("global test setup", () => {
       region: "local",
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
     });
-    const table = await client.send(new DescribeTableCommand({ TableName: "growth-test" }));
+    const table = await client.send(new DescribeTableCommand({ TableName: process.env.TABLE_NAME }));
     client.destroy();
     expect(table.Table?.TableStatus).toBe("ACTIVE");
   });
