@@ -1,14 +1,71 @@
+import DataLoader from "dataloader";
 import { getJob, runJob, type JobRunResult } from "@growth/core/jobs";
+import { getClvSnapshot, getMemberClvs, populationSpendMinor, type ClvAverage, type ClvSnapshot, type ClvTopEntry, type MemberClv } from "@growth/core/metrics/clv-job";
+import type { Member } from "@growth/core/member";
 import { getRetention, type RetentionBasis, type RetentionMatrix, type RetentionMode } from "@growth/core/metrics/retention";
 import type { PeriodType } from "@growth/core/jobs";
-import type { Context } from "../context.js";
+import { defineLoader, type Context } from "../context.js";
 import { ADMIN_ONLY, definePermissions, READ } from "../permissions.js";
-import type { Resolvers } from "./base.js";
+import { money, type MoneyValue, type Resolvers } from "./base.js";
+import { memberById } from "./member.js";
 
 definePermissions({
   "Query.cohortRetention": { roles: READ, doc: "Read a precomputed cohort retention matrix (aggregates only)." },
   "Mutation.runMetricsJob": { roles: ADMIN_ONLY, doc: "Run a metrics job now, in-process (small brands, demos)." },
+  "Query.clvSnapshot": { roles: READ, doc: "Read the precomputed CLV snapshot (model parameters, deciles, top members, averages)." },
 });
+
+/** Members' CLV items (`pk = T#t#M#<member>`, `sk = CLV`), one BatchGetItem per request tick and 100 members. */
+export const memberClvById = defineLoader("clv.byMember", (tenantId) =>
+  new DataLoader<string, MemberClv | null>(
+    async (ids) => {
+      const found = await getMemberClvs(tenantId, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    },
+    { maxBatchSize: 100 },
+  ),
+);
+
+/** Stored CLV values are unrounded minor units; Money holds whole minor units. */
+const clvMoney = (minor: number, currency: string): MoneyValue => money(Math.round(minor), currency);
+
+type TopMember = ClvTopEntry & { rank: number; currency: string };
+
+/** The snapshot in the schema's shape (the member of a top entry is loaded by its resolver). */
+function clvSnapshotView(s: ClvSnapshot) {
+  const m = (minor: number) => clvMoney(minor, s.currency);
+  const average = (a: ClvAverage) => ({ key: a.key, members: a.members, customers: a.customers, revenue: m(a.revenueMinor), average: m(a.averageMinor) });
+  const d = s.distribution;
+  return {
+    asOf: s.asOf,
+    computedAt: s.computedAt,
+    timeZone: s.timeZone,
+    timeUnit: s.timeUnit,
+    horizonMonths: s.horizonMonths,
+    monthlyDiscountRate: s.monthlyDiscountRate,
+    members: s.members,
+    customers: s.customers,
+    parameters: {
+      bgnbd: s.parameters.bgnbd,
+      gammaGamma: s.parameters.gammaGamma,
+      spendModel: s.parameters.spendModel,
+      observedMeanSpend: m(s.parameters.observedMeanSpendMinor),
+      populationMeanSpend: m(populationSpendMinor(s)),
+    },
+    distribution: {
+      members: d.members,
+      total: m(d.total),
+      mean: m(d.mean),
+      min: m(d.min),
+      max: m(d.max),
+      quantiles: d.quantiles.map((q) => ({ p: q.p, value: m(q.value) })),
+      deciles: d.deciles.map((g) => ({ decile: g.decile, members: g.members, min: m(g.min), max: m(g.max), total: m(g.total), mean: m(g.mean), share: g.share })),
+    },
+    topMembers: s.top.map((t, i): TopMember => ({ ...t, rank: i + 1, currency: s.currency })),
+    historical: { overall: average(s.historical.overall), byCohort: s.historical.byCohort.map(average), byChannel: s.historical.byChannel.map(average), byTier: s.historical.byTier.map(average) },
+    warnings: s.warnings,
+  };
+}
 
 /** GraphQL `MetricsJob` value ↔ job registry name: RETENTION ↔ retention, PREDICTIVE_CLV ↔ predictive-clv. */
 export const jobNameOf = (value: string) => value.toLowerCase().replace(/_/g, "-");
@@ -28,6 +85,10 @@ export const metricsResolvers: Resolvers = {
       a: { period: PeriodType; basis: RetentionBasis; mode?: RetentionMode | null; asOf?: Date | null },
       ctx: Context,
     ): Promise<RetentionMatrix | null> => getRetention(ctx.tenantId, { period: a.period, basis: a.basis, mode: a.mode ?? "ON", asOf: dateText(a.asOf) }),
+    clvSnapshot: async (_: unknown, a: { asOf?: Date | null }, ctx: Context) => {
+      const snapshot = await getClvSnapshot(ctx.tenantId, dateText(a.asOf));
+      return snapshot ? clvSnapshotView(snapshot) : null;
+    },
   },
   Mutation: {
     runMetricsJob: async (_: unknown, a: { job: string; asOf?: Date | null }, ctx: Context) => {
@@ -43,5 +104,27 @@ export const metricsResolvers: Resolvers = {
     segmentsSkipped: (r: JobRunResult) => r.segmentsSkipped.length,
     itemsRead: (r: JobRunResult) => r.snapshotItemsRead,
     milliseconds: (r: JobRunResult) => r.ms,
+  },
+  ClvTopMember: {
+    member: (t: TopMember, _: unknown, ctx: Context) => memberById(ctx).load(t.memberId),
+    predicted: (t: TopMember) => clvMoney(t.predictedClvMinor, t.currency),
+  },
+  Member: {
+    clv: async (member: Member, _: unknown, ctx: Context) => {
+      const c = await memberClvById(ctx).load(member.memberId);
+      if (!c) return null;
+      const predicted = c.predictedClvMinor !== undefined;
+      return {
+        historical: clvMoney(c.historicalClvMinor, c.currency),
+        predicted: predicted ? clvMoney(c.predictedClvMinor!, c.currency) : null,
+        expectedPurchases: c.expectedPurchases ?? null,
+        pAlive: c.pAlive ?? null,
+        expectedAverageOrderValue: c.expectedAovMinor !== undefined ? clvMoney(c.expectedAovMinor, c.currency) : null,
+        repeatPurchases: c.repeatPurchases ?? null,
+        asOf: c.asOf,
+        computedAt: c.computedAt,
+        horizonMonths: c.horizonMonths,
+      };
+    },
   },
 };
