@@ -60,6 +60,14 @@ export const JOB_SCHEDULES: JobSchedule[] = [
     description: "daily at 02:00 Asia/Shanghai",
     variants: [{ period: "WEEK" }, { period: "MONTH" }],
   },
+  {
+    job: "predictive-clv",
+    // 02:30 Asia/Shanghai, after retention: as-of is "yesterday"; the default parameters (weeks,
+    // 12 months, 1% a month) are the ones that write members' CLV items and the latest pointer.
+    cron: "cron(30 18 * * ? *)",
+    description: "daily at 02:30 Asia/Shanghai",
+    variants: [{ unit: "WEEK", horizon: "12", discount: "0.01" }],
+  },
 ];
 
 const TENANT = /^[A-Za-z0-9_-]{1,64}$/;
