@@ -120,7 +120,7 @@ describe("Jobs stack", () => {
   });
 
   it("starts retention daily at 18:00 UTC (02:00 Shanghai) for each tenant in TENANTS, one execution per period", () => {
-    const rules = Object.values(jobs.findResources("AWS::Events::Rule"));
+    const rules = Object.values(jobs.findResources("AWS::Events::Rule")).filter((r) => r.Properties.Description.startsWith("retention for "));
     expect(rules).toHaveLength(2); // "demo" once, "brand-2"
     for (const tenantId of ["demo", "brand-2"]) {
       const rule = rules.find((r) => r.Properties.Description.startsWith(`retention for ${tenantId},`));
@@ -131,7 +131,7 @@ describe("Jobs stack", () => {
       ]);
       expect(rule!.Properties.Targets[0].Arn).toEqual({ Ref: Object.keys(jobs.findResources("AWS::StepFunctions::StateMachine"))[0] });
     }
-    expect(JOB_SCHEDULES.map((s) => s.job)).toEqual(["retention"]);
+    expect(JOB_SCHEDULES.map((s) => s.job)).toEqual(["retention", "predictive-clv"]);
     // EventBridge may start the machine.
     jobs.hasResourceProperties("AWS::IAM::Policy", {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: "states:StartExecution", Effect: "Allow" })]) },
