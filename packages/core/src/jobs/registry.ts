@@ -1,5 +1,6 @@
 import { retentionJob } from "../metrics/retention/job.js";
 import { clvJob } from "../metrics/clv-job/job.js";
+import { segmentsJob } from "../segment/job.js";
 import type { AnyJob } from "./job.js";
 import { ValidationError } from "../shared/errors.js";
 
@@ -28,3 +29,4 @@ export function jobNames(): string[] {
 
 registerJob(retentionJob);
 registerJob(clvJob);
+registerJob(segmentsJob);

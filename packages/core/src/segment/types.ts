@@ -82,6 +82,8 @@ export interface Segment {
   currentVersion: number;
   /** Last version number handed out to a refresh (each refresh writes its own version). */
   versionCounter: number;
+  /** Membership versions up to this one (but the current) have been deleted. */
+  cleanedThrough?: number;
   /** Rule revision the current membership was computed with. */
   computedRevision?: number;
   size?: number;

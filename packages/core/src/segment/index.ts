@@ -1,0 +1,10 @@
+export * from "./types.js";
+export { describeRule, FIELD_SPECS, MAX_RULE_CONDITIONS, MAX_RULE_DEPTH, MAX_WINDOW_DAYS, MAX_KEYED_WINDOW_DAYS, ruleNeeds, validateRule, type RuleInput } from "./rule.js";
+export { ACTIVITY_DAYS, KEYED_DAYS, localDayNumber, readActivity, type Activity, type DayBucket } from "./activity.js";
+export { evaluateRule, evaluationClock, type EvaluationClock, type MemberFacts } from "./evaluate.js";
+export { DEFAULT_SYNC_MAX_MEMBERS, syncMaxMembers, TooManyMembersError } from "./facts.js";
+export { MAX_SAMPLE_SIZE, previewSegment, type SegmentPreview } from "./preview.js";
+export { archiveSegment, createSegment, findSegment, getSegment, getSegments, listSegments, listSizeHistory, updateSegment, type CreateSegmentInput, type UpdateSegmentInput } from "./store.js";
+export { refreshSegment, type RefreshResult } from "./refresh.js";
+export { isMemberInSegment, listMemberSegments, listSegmentMembers } from "./membership.js";
+export { segmentsJob, type SegmentsParams, type SegmentsSnapshot } from "./job.js";
