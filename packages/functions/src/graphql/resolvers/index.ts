@@ -4,6 +4,7 @@ import { memberResolvers } from "./member.js";
 import { metricsResolvers } from "./metrics.js";
 import { orderResolvers } from "./order.js";
 import { pointsResolvers } from "./points.js";
+import { segmentResolvers } from "./segment.js";
 import { storeResolvers } from "./store.js";
 import { tenantResolvers } from "./tenant.js";
 
@@ -12,6 +13,6 @@ import { tenantResolvers } from "./tenant.js";
  * `Resolvers` map (and calling `definePermissions` for its root fields), then list it here.
  * The maps are merged by `makeExecutableSchema`; a type or field defined twice is an error.
  */
-export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers];
+export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers, segmentResolvers];
 
 export type { Resolvers } from "./base.js";
