@@ -1,9 +1,7 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
-import { homedir } from "node:os";
-import { dirname, isAbsolute, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import cliProgress from "cli-progress";
 import { resetClients } from "@growth/core/db/client";
 import { assertTenantId } from "@growth/core/db/keys";
@@ -21,8 +19,8 @@ import {
 } from "@growth/core/importer";
 import { CHANNELS, type Channel } from "@growth/core/member";
 import { updateSettings } from "@growth/core/tenant";
-import { startDynamoLocal, type DynamoLocal } from "../local/dynamo-local.js";
-import { ensureTable } from "../local/ensure-table.js";
+import { connectDatabase, DatabaseConfigError } from "../local/database.js";
+import type { DynamoLocal } from "../local/dynamo-local.js";
 
 /**
  * Bulk import from CSV:
@@ -39,9 +37,7 @@ import { ensureTable } from "../local/ensure-table.js";
 export const USAGE =
   "usage: npm run import -- members|orders|transactions <file.csv> --tenant <id> [--currency USD] [--channel WEB] [--concurrency 16] [--batch-size 1000]";
 
-export const LOCAL_TABLE_NAME = "growth-local";
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
-export const LOCAL_DATA_DIR = join(REPO_ROOT, ".data", "dynamodb");
+export { LOCAL_DATA_DIR, LOCAL_TABLE_NAME, awsConfigured } from "../local/database.js";
 const BAD_ROWS_SHOWN = 20;
 /**
  * DynamoDB Local runs requests essentially one at a time: more than a few in flight only adds
@@ -112,13 +108,6 @@ export function parseImportArgs(argv: string[], cwd: string): ImportArgs | strin
   return { kind, file: path, tenant: values.tenant, currency, channel: channel as Channel, concurrency, batchSize };
 }
 
-/** True when the SDK can find AWS credentials without us: env, a profile, or a container/IRSA role. */
-export function awsConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  const keys = ["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"];
-  if (keys.some((k) => env[k])) return true;
-  const home = env.HOME ?? homedir();
-  return existsSync(env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, ".aws", "credentials")) || existsSync(env.AWS_CONFIG_FILE ?? join(home, ".aws", "config"));
-}
 
 interface Output {
   out: (line: string) => void;
@@ -128,32 +117,12 @@ interface Output {
 
 /** Decides which database to use; starts the embedded one when nothing is configured. */
 async function connect(io: Output): Promise<DynamoLocal | undefined> {
-  const env = process.env;
-  if (env.DYNAMODB_ENDPOINT) {
-    env.TABLE_NAME ??= LOCAL_TABLE_NAME;
-    env.AWS_REGION ??= "local";
-    if (!awsConfigured(env)) Object.assign(env, { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
-    return undefined;
-  }
-  if (awsConfigured(env)) {
-    if (!env.TABLE_NAME) throw new ImportFileError("TABLE_NAME is not set: name the deployed table (or set DYNAMODB_ENDPOINT for a local one)");
-    return undefined;
-  }
-  io.err(`starting DynamoDB Local on ${LOCAL_DATA_DIR} (set DYNAMODB_ENDPOINT to use a running one, e.g. npm start's)`);
-  const local = await startDynamoLocal({ dataDir: LOCAL_DATA_DIR });
-  // Dummy credentials keep the SDK from probing the real credential chain.
-  Object.assign(env, { DYNAMODB_ENDPOINT: local.endpoint, TABLE_NAME: LOCAL_TABLE_NAME, AWS_REGION: "local", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
-  const client = new DynamoDBClient({ endpoint: local.endpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   try {
-    await ensureTable(client, LOCAL_TABLE_NAME);
+    return await connectDatabase(io.err);
   } catch (error) {
-    await local.stop();
+    if (error instanceof DatabaseConfigError) throw new ImportFileError(error.message);
     throw error;
-  } finally {
-    client.destroy();
   }
-  resetClients();
-  return local;
 }
 
 const kb = (bytes: number) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`);

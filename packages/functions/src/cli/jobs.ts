@@ -1,16 +1,13 @@
-import { existsSync, realpathSync } from "node:fs";
-import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import cliProgress from "cli-progress";
 import { resetClients } from "@growth/core/db/client";
 import { assertTenantId } from "@growth/core/db/keys";
 import { DEFAULT_SEGMENTS, getJob, jobNames, MAX_SEGMENTS, runJob, type AnyJob, type JobProgress, type JobRunResult, type RawParams } from "@growth/core/jobs";
 import { DomainError } from "@growth/core/shared";
-import { startDynamoLocal, type DynamoLocal } from "../local/dynamo-local.js";
-import { ensureTable } from "../local/ensure-table.js";
+import { connectDatabase, DatabaseConfigError } from "../local/database.js";
+import type { DynamoLocal } from "../local/dynamo-local.js";
 
 /**
  * Runs a metrics job for one tenant from a terminal:
@@ -28,9 +25,7 @@ import { ensureTable } from "../local/ensure-table.js";
  * Exit codes: 0 done; 2 bad arguments; 3 the run failed (rerun to resume).
  */
 
-export const LOCAL_TABLE_NAME = "growth-local";
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
-export const LOCAL_DATA_DIR = join(REPO_ROOT, ".data", "dynamodb");
+export { LOCAL_DATA_DIR, LOCAL_TABLE_NAME, awsConfigured } from "../local/database.js";
 const PLAIN_PROGRESS_EVERY_MS = 5_000;
 
 export function usage(): string {
@@ -115,13 +110,6 @@ export function parseJobsArgs(argv: string[]): JobsArgs | string {
   return { job, tenant, asOf, variants, segments: segments ?? DEFAULT_SEGMENTS, workers, fresh: values.fresh === true };
 }
 
-/** True when the SDK can find AWS credentials without us: env, a profile, or a container/IRSA role. */
-export function awsConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  const keys = ["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"];
-  if (keys.some((k) => env[k])) return true;
-  const home = env.HOME ?? homedir();
-  return existsSync(env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, ".aws", "credentials")) || existsSync(env.AWS_CONFIG_FILE ?? join(home, ".aws", "config"));
-}
 
 export interface Output {
   out: (line: string) => void;
@@ -133,33 +121,12 @@ class UsageError extends Error {}
 
 /** Decides which database to use; starts the embedded one when nothing is configured. */
 async function connect(io: Output): Promise<DynamoLocal | undefined> {
-  const env = process.env;
-  if (env.DYNAMODB_ENDPOINT) {
-    env.TABLE_NAME ??= LOCAL_TABLE_NAME;
-    env.AWS_REGION ??= "local";
-    if (!awsConfigured(env)) Object.assign(env, { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
-    return undefined;
-  }
-  if (awsConfigured(env)) {
-    if (!env.TABLE_NAME) throw new UsageError("TABLE_NAME is not set: name the deployed table (or set DYNAMODB_ENDPOINT for a local one)");
-    return undefined;
-  }
-  io.err(`starting DynamoDB Local on ${LOCAL_DATA_DIR} (set DYNAMODB_ENDPOINT to use a running one, e.g. npm start's)`);
-  const local = await startDynamoLocal({ dataDir: LOCAL_DATA_DIR });
-  // Dummy credentials keep the SDK from probing the real credential chain. Worker threads get
-  // a copy of this environment when they start.
-  Object.assign(env, { DYNAMODB_ENDPOINT: local.endpoint, TABLE_NAME: LOCAL_TABLE_NAME, AWS_REGION: "local", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
-  const client = new DynamoDBClient({ endpoint: local.endpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   try {
-    await ensureTable(client, LOCAL_TABLE_NAME);
+    return await connectDatabase(io.err);
   } catch (error) {
-    await local.stop();
+    if (error instanceof DatabaseConfigError) throw new UsageError(error.message);
     throw error;
-  } finally {
-    client.destroy();
   }
-  resetClients();
-  return local;
 }
 
 function progressReporter(label: string, io: Output) {
