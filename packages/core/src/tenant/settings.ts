@@ -1,9 +1,10 @@
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { IANAZone } from "luxon";
 import { documentClient, tableName } from "../db/client.js";
 import { keys } from "../db/keys.js";
 import { CURRENCY_PATTERN } from "../shared/money.js";
 import { ValidationError } from "../shared/errors.js";
+import { defaultTierThresholds, patchTierThresholds, storedTierThresholds, type TierThresholds, type TierThresholdsPatch } from "../metrics/tiers/thresholds.js";
 
 /** A brand's settings. Absent settings mean the defaults below. */
 export interface TenantSettings {
@@ -15,6 +16,12 @@ export interface TenantSettings {
   pointsPerUnit: number;
   /** Number of partitions the tenant's member lists are spread over (fixed at creation). */
   memberListShards: number;
+  /**
+   * Thresholds of the member pyramid (SILENT / ACTIVE / LOYAL / CORE) the tiers job applies;
+   * `getSettings` always fills it (the defaults where the brand set nothing). Optional only so
+   * hand-built settings (tests) need not spell it out.
+   */
+  tierThresholds?: TierThresholds;
   updatedAt?: string;
 }
 
@@ -41,6 +48,7 @@ export async function getSettings(tenantId: string): Promise<TenantSettings> {
     currency: item?.currency ?? DEFAULT_SETTINGS.currency,
     pointsPerUnit: item?.pointsPerUnit ?? DEFAULT_SETTINGS.pointsPerUnit,
     memberListShards: item?.memberListShards ?? DEFAULT_SETTINGS.memberListShards,
+    tierThresholds: storedTierThresholds((item as { tierThresholds?: unknown } | undefined)?.tierThresholds),
     updatedAt: item?.updatedAt,
   };
   cache.set(tenantId, { at: Date.now(), settings });
@@ -78,6 +86,31 @@ export async function updateSettings(tenantId: string, input: SettingsInput): Pr
   await documentClient().send(new PutCommand({ TableName: tableName(), Item: { ...keys.tenant(tenantId), ...next } }));
   cache.set(tenantId, { at: Date.now(), settings: next });
   return next;
+}
+
+/**
+ * Changes a brand's tier thresholds: the patch applies onto the stored thresholds (read
+ * strongly consistent, not from the cache), or onto the defaults with `reset`; the result is
+ * validated as a whole and written to the settings item's `tierThresholds` attribute only (an
+ * UpdateItem, so the other settings are not rewritten). The tiers job reads them at its next run.
+ */
+export async function updateTierThresholds(tenantId: string, patch: TierThresholdsPatch, options: { reset?: boolean } = {}): Promise<TenantSettings> {
+  const out = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ConsistentRead: true, ProjectionExpression: "tierThresholds" }));
+  const base = options.reset ? defaultTierThresholds() : storedTierThresholds(out.Item?.tierThresholds);
+  const tierThresholds = patchTierThresholds(base, patch);
+  const updatedAt = new Date().toISOString();
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.tenant(tenantId),
+      UpdateExpression: "SET tierThresholds = :t, updatedAt = :u",
+      ExpressionAttributeValues: { ":t": tierThresholds, ":u": updatedAt },
+    }),
+  );
+  cache.delete(tenantId);
+  const settings = { ...(await getSettings(tenantId)), tierThresholds, updatedAt };
+  cache.set(tenantId, { at: Date.now(), settings });
+  return settings;
 }
 
 /** Tests and imports that change settings directly call this to drop the cached copy. */
