@@ -3,7 +3,10 @@ import { recordEvent } from "../event/index.js";
 import { createMember, getMember, mergeMembers } from "../member/index.js";
 import { recordOrder, recordRefund } from "../order/index.js";
 import { actor, newTenantId } from "../test/tenant.js";
-import { localDayNumber, readActivity } from "./activity.js";
+import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
+import { documentClient, tableName } from "../db/client.js";
+import { activityKey, localDayNumber, readActivity } from "./activity.js";
+import { rebuildActivity } from "./rebuild.js";
 
 const ZONE = "Asia/Shanghai";
 const DAY = 86_400_000;
@@ -77,5 +80,20 @@ describe("the ACTIVITY item", () => {
     // A refund of a moved order lands on the survivor's buckets.
     await recordRefund(t, { refundId: "r", orderId: "d2", amount: 1, occurredAt: daysAgo(1) }, actor);
     expect((await readActivity(t, s.memberId))!.days[dayKey(d9)]).toEqual({ o: 1, n: 200 });
+  });
+
+  it("can be rebuilt from a member's orders and events (backfill)", async () => {
+    const t = newTenantId();
+    const m = await createMember(t, { sourceChannel: "APP" }, actor);
+    await recordOrder(t, { orderId: "o1", memberId: m.memberId, channel: "APP", amount: 100, occurredAt: daysAgo(3) }, actor);
+    await recordOrder(t, { orderId: "o2", memberId: m.memberId, channel: "APP", amount: 5, occurredAt: daysAgo(300) }, actor);
+    await recordRefund(t, { refundId: "r1", orderId: "o1", amount: 100, occurredAt: daysAgo(1) }, actor);
+    await recordEvent(t, { eventId: "e1", memberId: m.memberId, type: "VIEW", channel: "APP", occurredAt: daysAgo(2), campaignId: "g" });
+    await recordEvent(t, { eventId: "e2", memberId: m.memberId, type: "VIEW", channel: "APP", occurredAt: daysAgo(500) });
+    const written = await readActivity(t, m.memberId);
+    expect(Object.keys(written!.days)).toHaveLength(3); // 500 days ago is past the retention
+    await documentClient().send(new DeleteCommand({ TableName: tableName(), Key: activityKey(t, m.memberId) }));
+    await rebuildActivity(t, m.memberId);
+    expect(await readActivity(t, m.memberId)).toEqual(written);
   });
 });

@@ -8,3 +8,4 @@ export { archiveSegment, createSegment, findSegment, getSegment, getSegments, li
 export { refreshSegment, type RefreshResult } from "./refresh.js";
 export { isMemberInSegment, listMemberSegments, listSegmentMembers } from "./membership.js";
 export { segmentsJob, type SegmentsParams, type SegmentsSnapshot } from "./job.js";
+export { rebuildActivity } from "./rebuild.js";
