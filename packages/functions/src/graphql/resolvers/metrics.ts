@@ -3,17 +3,49 @@ import { getJob, runJob, type JobRunResult } from "@growth/core/jobs";
 import { getClvSnapshot, getMemberClvs, populationSpendMinor, type ClvAverage, type ClvSnapshot, type ClvTopEntry, type MemberClv } from "@growth/core/metrics/clv-job";
 import type { Member } from "@growth/core/member";
 import { getRetention, type RetentionBasis, type RetentionMatrix, type RetentionMode } from "@growth/core/metrics/retention";
+import { getTierSnapshot, listTierSnapshots, TIER_OF_RULE, type TierCounts, type TierPyramidSnapshot } from "@growth/core/metrics/tiers";
 import type { PeriodType } from "@growth/core/jobs";
 import { defineLoader, type Context } from "../context.js";
 import { ADMIN_ONLY, definePermissions, READ } from "../permissions.js";
 import { money, type MoneyValue, type Resolvers } from "./base.js";
 import { memberById } from "./member.js";
+import { tierThresholdsView } from "./tenant.js";
 
 definePermissions({
   "Query.cohortRetention": { roles: READ, doc: "Read a precomputed cohort retention matrix (aggregates only)." },
   "Mutation.runMetricsJob": { roles: ADMIN_ONLY, doc: "Run a metrics job now, in-process (small brands, demos)." },
   "Query.clvSnapshot": { roles: READ, doc: "Read the precomputed CLV snapshot (model parameters, deciles, top members, averages)." },
+  "Query.tierPyramid": { roles: READ, doc: "Read member pyramid counts over time (aggregates only)." },
 });
+
+const tierCounts = (c: TierCounts) => ({ silent: c.SILENT, active: c.ACTIVE, loyal: c.LOYAL, core: c.CORE, total: c.SILENT + c.ACTIVE + c.LOYAL + c.CORE });
+
+/** A stored pyramid snapshot in the schema's shape. */
+function tierSnapshotView(s: TierPyramidSnapshot) {
+  return {
+    asOf: s.asOf,
+    computedAt: s.computedAt,
+    timeZone: s.timeZone,
+    members: s.members,
+    counts: tierCounts(s.after),
+    before: tierCounts(s.before),
+    changes: s.changes,
+    upgrades: s.upgrades,
+    downgrades: s.downgrades,
+    transitions: s.transitions,
+    rules: s.rules.map((r) => ({ ...r, tier: TIER_OF_RULE[r.rule] })),
+    skipped: s.skipped,
+    thresholds: tierThresholdsView(s.thresholds, s.currency),
+    changesApplied: s.changesApplied,
+  };
+}
+
+interface TierPyramidArgs {
+  tenantId: string;
+  from?: string;
+  to?: string;
+  limit: number;
+}
 
 /** Members' CLV items (`pk = T#t#M#<member>`, `sk = CLV`), one BatchGetItem per request tick and 100 members. */
 export const memberClvById = defineLoader("clv.byMember", (tenantId) =>
@@ -89,6 +121,20 @@ export const metricsResolvers: Resolvers = {
       const snapshot = await getClvSnapshot(ctx.tenantId, dateText(a.asOf));
       return snapshot ? clvSnapshotView(snapshot) : null;
     },
+    // The two lists are read by their own resolvers, each one Query, only when selected.
+    tierPyramid: (_: unknown, a: { from?: Date | null; to?: Date | null; limit?: number | null }, ctx: Context): TierPyramidArgs => ({
+      tenantId: ctx.tenantId,
+      from: dateText(a.from),
+      to: dateText(a.to),
+      limit: a.limit ?? 90,
+    }),
+  },
+  TierPyramid: {
+    current: async (p: TierPyramidArgs) => {
+      const latest = await getTierSnapshot(p.tenantId);
+      return latest ? tierSnapshotView(latest) : null;
+    },
+    snapshots: async (p: TierPyramidArgs) => (await listTierSnapshots(p.tenantId, { from: p.from, to: p.to, limit: p.limit })).map(tierSnapshotView),
   },
   Mutation: {
     runMetricsJob: async (_: unknown, a: { job: string; asOf?: Date | null }, ctx: Context) => {
