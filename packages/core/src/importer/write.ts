@@ -1,3 +1,4 @@
+import { activityItem, addOrder, emptyActivity, localDayNumber, trimActivity } from "../segment/activity.js";
 import { tableName } from "../db/client.js";
 import { backoff, MAX_TRANSACTION_ITEMS, transact, TransactionCancelled, type TransactItem } from "../db/transact.js";
 import { createMember, planCreate, type CreateMemberInput } from "../member/create.js";
@@ -124,7 +125,8 @@ export async function planNewCustomer(tenantId: string, input: CreateMemberInput
     const o = rows[i]!.order;
     if (o.memberId !== member.memberId || o.storeId) break; // store totals and other members: general path
     const pointsEarned = Math.floor((o.amountMinor * settings.pointsPerUnit) / 100);
-    if (items.length + (pointsEarned > 0 ? 2 : 1) > MAX_TRANSACTION_ITEMS) break;
+    // One slot stays free for the member's ACTIVITY summary (segment rules read it).
+    if (items.length + (pointsEarned > 0 ? 2 : 1) + 1 > MAX_TRANSACTION_ITEMS) break;
     const order: Order = {
       tenantId,
       orderId: o.orderId,
@@ -159,6 +161,13 @@ export async function planNewCustomer(tenantId: string, input: CreateMemberInput
   }
   const first = items[0] as TransactItem & { Put: NonNullable<TransactItem["Put"]> };
   items[0] = { Put: { ...first.Put, Item: memberItem(member) } };
+  if (written.length > 0) {
+    // Same daily buckets recordOrders keeps, so windowed segment rules see imported history.
+    const activity = emptyActivity(settings.timeZone);
+    for (const row of written) addOrder(activity, row.order);
+    trimActivity(activity, localDayNumber(Date.now(), settings.timeZone));
+    items.push({ Put: { TableName: table, Item: activityItem(tenantId, member.memberId, activity, now) } });
+  }
   return { items, written, rest: rows.slice(i) };
 }
 
