@@ -8,6 +8,7 @@ import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import { Config, Function, type FunctionProps, type StackContext, use } from "sst/constructs";
+import { JOB_SCHEDULES } from "../packages/core/src/schedules/index.js";
 import { Database } from "./Database.js";
 
 /**
@@ -40,35 +41,11 @@ export const JOB_HANDLERS = {
 /** Segment Lambdas running at once per execution (DynamoDB read capacity is on demand). */
 export const MAP_CONCURRENCY = 16;
 
-export interface JobSchedule {
-  /** Registry name of the job. */
-  job: string;
-  /** EventBridge cron, UTC. */
-  cron: string;
-  /** What the cron means to a person. */
-  description: string;
-  /** One execution per variant (the job's parameter sets). */
-  variants: Record<string, string>[];
-}
-
-/** Later jobs (clv, tiers, kpi, segments, journeys) add their schedule here. */
-export const JOB_SCHEDULES: JobSchedule[] = [
-  {
-    job: "retention",
-    // 02:00 Asia/Shanghai (UTC+8, no DST) = 18:00 UTC the day before; as-of is then "yesterday".
-    cron: "cron(0 18 * * ? *)",
-    description: "daily at 02:00 Asia/Shanghai",
-    variants: [{ period: "WEEK" }, { period: "MONTH" }],
-  },
-  {
-    job: "predictive-clv",
-    // 02:30 Asia/Shanghai, after retention: as-of is "yesterday"; the default parameters (weeks,
-    // 12 months, 1% a month) are the ones that write members' CLV items and the latest pointer.
-    cron: "cron(30 18 * * ? *)",
-    description: "daily at 02:30 Asia/Shanghai",
-    variants: [{ unit: "WEEK", horizon: "12", discount: "0.01" }],
-  },
-];
+/**
+ * The schedules (job, cron, variants) live in core, where the local scheduler of `npm start --
+ * --schedules` reads the same list; re-exported here for the stack and its tests.
+ */
+export { JOB_SCHEDULES, type JobSchedule } from "../packages/core/src/schedules/index.js";
 
 const TENANT = /^[A-Za-z0-9_-]{1,64}$/;
 

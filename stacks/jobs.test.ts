@@ -131,11 +131,21 @@ describe("Jobs stack", () => {
       ]);
       expect(rule!.Properties.Targets[0].Arn).toEqual({ Ref: Object.keys(jobs.findResources("AWS::StepFunctions::StateMachine"))[0] });
     }
-    expect(JOB_SCHEDULES.map((s) => s.job)).toEqual(["retention", "predictive-clv"]);
+    expect(JOB_SCHEDULES.map((s) => s.job)).toEqual(["retention", "predictive-clv", "tiers"]);
     // EventBridge may start the machine.
     jobs.hasResourceProperties("AWS::IAM::Policy", {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: "states:StartExecution", Effect: "Allow" })]) },
     });
+  });
+
+  it("starts tiers daily at 19:00 UTC (03:00 Shanghai, after CLV) for each tenant, one execution without parameters", () => {
+    const rules = Object.values(jobs.findResources("AWS::Events::Rule")).filter((r) => r.Properties.Description.startsWith("tiers for "));
+    expect(rules.map((r) => r.Properties.Description).sort()).toEqual(["tiers for brand-2, daily at 03:00 Asia/Shanghai", "tiers for demo, daily at 03:00 Asia/Shanghai"]);
+    for (const rule of rules) {
+      const tenantId = /^tiers for ([^,]+),/.exec(rule.Properties.Description)![1];
+      expect(rule.Properties.ScheduleExpression).toBe("cron(0 19 * * ? *)");
+      expect(rule.Properties.Targets.map((t: { Input: string }) => JSON.parse(t.Input))).toEqual([{ tenantId, job: "tiers", params: {} }]);
+    }
   });
 
   it("alarms on failed, timed-out and aborted executions, to an SNS topic", () => {

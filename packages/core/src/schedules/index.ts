@@ -1,0 +1,44 @@
+/**
+ * When each job runs: the one list the cloud (stacks/Jobs.ts: one EventBridge rule per schedule
+ * and tenant) and the local scheduler (`npm start -- --schedules`) both read. No imports
+ * beyond this folder, so the SST app can load it without the AWS SDK.
+ */
+export { nextFire, parseSchedule, type Schedule } from "./cron.js";
+
+export interface JobSchedule {
+  /** Registry name of the job. */
+  job: string;
+  /** EventBridge cron (UTC) or rate expression. */
+  cron: string;
+  /** What the cron means to a person. */
+  description: string;
+  /** One execution per variant (the job's parameter sets). */
+  variants: Record<string, string>[];
+}
+
+/** Later jobs (kpi, segments, journeys) add their schedule here. */
+export const JOB_SCHEDULES: JobSchedule[] = [
+  {
+    job: "retention",
+    // 02:00 Asia/Shanghai (UTC+8, no DST) = 18:00 UTC the day before; as-of is then "yesterday".
+    cron: "cron(0 18 * * ? *)",
+    description: "daily at 02:00 Asia/Shanghai",
+    variants: [{ period: "WEEK" }, { period: "MONTH" }],
+  },
+  {
+    job: "predictive-clv",
+    // 02:30 Asia/Shanghai, after retention: as-of is "yesterday"; the default parameters (weeks,
+    // 12 months, 1% a month) are the ones that write members' CLV items and the latest pointer.
+    cron: "cron(30 18 * * ? *)",
+    description: "daily at 02:30 Asia/Shanghai",
+    variants: [{ unit: "WEEK", horizon: "12", discount: "0.01" }],
+  },
+  {
+    job: "tiers",
+    // 03:00 Asia/Shanghai, after predictive CLV (whose member CLV items CORE by prediction reads);
+    // as-of "yesterday". If CLV is still running, tiers use the previous day's predictions.
+    cron: "cron(0 19 * * ? *)",
+    description: "daily at 03:00 Asia/Shanghai",
+    variants: [{}],
+  },
+];
