@@ -52,7 +52,7 @@ describe("tier thresholds, runMetricsJob(TIERS), tierPyramid end to end", () => 
     const r = await executeOperation(`{ tenantSettings { ${THRESHOLDS} } }`, {}, { tenant, role: "ANALYST" });
     expect(r.errors).toBeUndefined();
     expect(r.data?.tenantSettings.tierThresholds).toEqual({
-      core: { minOrders: 6, minNetSpend: { minor: 50_000, amount: 500, currency: "CNY" }, activeWithinDays: 60, minPredictedClv: { minor: 100_000 } },
+      core: { minOrders: 6, minNetSpend: { minor: 50_000, amount: 500, currency: "CNY" }, activeWithinDays: 60, minPredictedClv: { minor: 50_000 } },
       loyal: { minOrders: 2, minEvents: 10, activeWithinDays: 90 },
       active: { activeWithinDays: 90 },
     });
@@ -78,7 +78,7 @@ describe("tier thresholds, runMetricsJob(TIERS), tierPyramid end to end", () => 
     expect(ok.data?.updateTierThresholds.settings.updatedAt).toEqual(expect.any(String));
     // `reset` starts from the defaults.
     const reset = await executeOperation(UPDATE, { input: { reset: true, active: { activeWithinDays: 120 } } }, { tenant, role: "ADMIN" });
-    expect(reset.data?.updateTierThresholds.thresholds).toMatchObject({ core: { minOrders: 6, minPredictedClv: { minor: 100_000 } }, loyal: { minEvents: 10 }, active: { activeWithinDays: 120 } });
+    expect(reset.data?.updateTierThresholds.thresholds).toMatchObject({ core: { minOrders: 6, minPredictedClv: { minor: 50_000 } }, loyal: { minEvents: 10 }, active: { activeWithinDays: 120 } });
     // Back to the fixture's thresholds.
     await executeOperation(UPDATE, { input: { reset: true, core: { minOrders: 2, minNetSpend: 600, activeWithinDays: 30, minPredictedClv: null }, loyal: { minEvents: null } } }, { tenant, role: "ADMIN" });
   });

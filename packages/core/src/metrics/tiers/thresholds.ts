@@ -32,12 +32,12 @@ export interface TierThresholds {
 
 /**
  * Defaults, for a brand that never set its own (documented in docs/jobs.md):
- * CORE: ≥ 6 orders, ≥ 500.00 net and active in the last 60 days, or predicted CLV ≥ 1,000.00
- * and active in the last 90 days; LOYAL: ≥ 2 orders or ≥ 10 events, active in the last 90
+ * CORE: ≥ 6 orders, ≥ 500.00 net and active in the last 60 days, or predicted CLV ≥ 500.00
+ * (over the CLV job's horizon, 12 months by default) and active in the last 90 days; LOYAL: ≥ 2 orders or ≥ 10 events, active in the last 90
  * days; ACTIVE: any activity in the last 90 days; otherwise SILENT.
  */
 export const DEFAULT_TIER_THRESHOLDS: Readonly<TierThresholds> = Object.freeze({
-  core: Object.freeze({ minOrders: 6, minNetSpendMinor: 50_000, activeWithinDays: 60, minPredictedClvMinor: 100_000 }),
+  core: Object.freeze({ minOrders: 6, minNetSpendMinor: 50_000, activeWithinDays: 60, minPredictedClvMinor: 50_000 }),
   loyal: Object.freeze({ minOrders: 2, minEvents: 10, activeWithinDays: 90 }),
   active: Object.freeze({ activeWithinDays: 90 }),
 });
