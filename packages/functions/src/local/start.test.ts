@@ -66,8 +66,8 @@ async function closesWithin(port: number, ms: number): Promise<boolean> {
 const dynamoPortOf = (stdout: string) => Number(/DynamoDB Local\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
 
 describe("npm start", () => {
-  it("serves the API with the demo brand and a working ADMIN token, and SIGTERM stops it and Java", { timeout: 180_000 }, async () => {
-    const started = start(["--in-memory"], { PORT: "0", DEMO_MEMBERS: "20" });
+  it("serves the API with the demo brand, its metrics and a working ADMIN token, runs the schedules on request, and SIGTERM stops it and Java", { timeout: 180_000 }, async () => {
+    const started = start(["--in-memory", "--schedules"], { PORT: "0", DEMO_MEMBERS: "20", TENANTS: "" });
     await waitFor(started, /Ctrl-C stops/, 150_000);
     const stdout = started.stdout();
     const url = /GraphQL API\s+(http:\/\/localhost:\d+\/graphql)/.exec(stdout)?.[1];
@@ -77,6 +77,13 @@ describe("npm start", () => {
     expect(token, stdout).toBeDefined();
     expect(dynamoPort).toBeGreaterThan(0);
     expect(stdout).toMatch(/Demo brand\s+20 members/);
+    // The demo's metrics as of its latest complete day, one line per job, before the API is ready.
+    const metrics = stdout.split("\n").filter((l) => l.startsWith("Metrics "));
+    expect(metrics.map((l) => /^Metrics\s+(weekly retention|monthly retention|CLV|tiers) as of \d{4}-\d{2}-\d{2}: .* \(\d+\.\d s\)$/.exec(l)?.[1]), stdout).toEqual(["weekly retention", "monthly retention", "CLV", "tiers"]);
+    expect(stdout.indexOf("Metrics ")).toBeLessThan(stdout.indexOf("GraphQL API"));
+    // The schedules of the cloud, on local timers.
+    expect(stdout).toMatch(/^Schedule\s+retention for demo: daily at 02:00 Asia\/Shanghai \(cron\(0 18 \* \* \? \*\)\), next \d{4}-\d{2}-\d{2}T18:00:00\.000Z$/m);
+    expect(stdout).toMatch(/^Schedule\s+tiers for demo: daily at 03:00 Asia\/Shanghai/m);
     expect(stdout).toContain(`curl -s ${url}`);
 
     const post = async (query: string) => {
@@ -88,6 +95,10 @@ describe("npm start", () => {
     expect(await post("{ tenantSettings { currency } }")).toEqual({ data: { tenantSettings: { currency: "CNY" } } });
     const members = (await post("{ members(first: 5) { edges { node { id } } } }")) as { data: { members: { edges: unknown[] } } };
     expect(members.data.members.edges).toHaveLength(5);
+    const metricsData = (await post("{ tierPyramid { current { counts { total } } } cohortRetention(period: WEEK, basis: ANY_ACTIVITY) { members } clvSnapshot { members } }")) as {
+      data: { tierPyramid: { current: { counts: { total: number } } }; cohortRetention: { members: number }; clvSnapshot: { members: number } };
+    };
+    expect(metricsData.data).toEqual({ tierPyramid: { current: { counts: { total: 20 } } }, cohortRetention: { members: 20 }, clvSnapshot: { members: 20 } });
 
     started.child.kill("SIGTERM");
     const code = await Promise.race([started.exit, new Promise<string>((r) => setTimeout(() => r("still running"), 30_000))]);

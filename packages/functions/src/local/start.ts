@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { DynamoLocal } from "./dynamo-local.js";
 import type { RunningHttpServer } from "./http.js";
+import type { LocalSchedules } from "./metrics-jobs.js";
 import { checkJava } from "./java.js";
 
 /**
@@ -17,7 +18,11 @@ import { checkJava } from "./java.js";
  *   3. the demo brand in tenant `demo` when that tenant has no members yet (DEMO_MEMBERS sets its
  *      size, default DEFAULT_DEMO_MEMBERS (1500); 0 skips it); an interrupted load is resumed on
  *      the next start;
- *   4. the GraphQL API on PORT (default 4000), with a ready-to-use ADMIN token for `demo`.
+ *   4. the demo's metrics (retention WEEK and MONTH, predictive CLV, tiers) as of its latest
+ *      complete day, each job only when its snapshot for that day is missing (one line each);
+ *   5. the GraphQL API on PORT (default 4000), with a ready-to-use ADMIN token for `demo`;
+ *   6. with `--schedules` or LOCAL_SCHEDULES=1: the cloud's job schedules (JOB_SCHEDULES, same
+ *      cron expressions) on timers in this process, for the tenants in TENANTS (default demo).
  *
  * Ctrl-C or SIGTERM stops the HTTP server and Java, then exits 0.
  *
@@ -35,17 +40,23 @@ const TOKEN_LIFETIME = "30d";
 class StartError extends Error {}
 
 function options() {
-  let values: { "in-memory"?: boolean; help?: boolean };
+  let values: { "in-memory"?: boolean; schedules?: boolean; help?: boolean };
   try {
-    ({ values } = parseArgs({ options: { "in-memory": { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true }));
+    ({ values } = parseArgs({ options: { "in-memory": { type: "boolean" }, schedules: { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true }));
   } catch (error) {
-    throw new StartError(`${(error as Error).message.split("\n")[0]} (usage: npm start [-- --in-memory])`);
+    throw new StartError(`${(error as Error).message.split("\n")[0]} (usage: npm start [-- --in-memory] [--schedules])`);
   }
   const env = process.env;
-  const inMemory = values["in-memory"] === true || ["1", "true", "yes"].includes((env.DYNAMO_IN_MEMORY ?? "").toLowerCase());
+  const yes = (value: string | undefined) => ["1", "true", "yes"].includes((value ?? "").toLowerCase());
+  const inMemory = values["in-memory"] === true || yes(env.DYNAMO_IN_MEMORY);
+  const tenants = (env.TENANTS ?? "").split(",").map((t) => t.trim()).filter(Boolean);
+  for (const t of tenants) if (!/^[A-Za-z0-9_-]{1,64}$/.test(t)) throw new StartError(`TENANTS: "${t}" is not a tenant id (1-64 letters, digits, _ or -)`);
   return {
     help: values.help === true,
     inMemory,
+    schedules: values.schedules === true || yes(env.LOCAL_SCHEDULES),
+    /** Tenants the local schedules run for. */
+    scheduleTenants: tenants.length > 0 ? [...new Set(tenants)] : [DEMO_TENANT],
     dynamoPort: env.DYNAMO_PORT ? portNumber(env.DYNAMO_PORT, "DYNAMO_PORT", 1) : undefined,
     port: env.PORT ? portNumber(env.PORT, "PORT", 0) : 4000,
     /** Undefined: the demo's default size. */
@@ -78,11 +89,13 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 let dynamo: DynamoLocal | undefined;
 let http: RunningHttpServer | undefined;
+let schedules: LocalSchedules | undefined;
 let stopping = false;
 
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    schedules?.stop();
     const force = setTimeout(() => process.exit(code), 15_000);
     force.unref();
     await http?.stop().catch(() => {});
@@ -102,7 +115,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 async function main(): Promise<void> {
   const opts = options();
   if (opts.help) {
-    out("usage: npm start [-- --in-memory]   env: PORT (4000), DYNAMO_PORT, DYNAMO_IN_MEMORY=1, DEMO_MEMBERS (1500, 0 = no demo)");
+    out("usage: npm start [-- --in-memory] [--schedules]   env: PORT (4000), DYNAMO_PORT, DYNAMO_IN_MEMORY=1, DEMO_MEMBERS (1500, 0 = no demo), LOCAL_SCHEDULES=1, TENANTS (demo)");
     return;
   }
   const java = checkJava();
@@ -144,7 +157,10 @@ async function main(): Promise<void> {
 
   const { DEFAULT_DEMO_MEMBERS } = await import("@growth/core/demo");
   const demoMembers = opts.demoMembers ?? DEFAULT_DEMO_MEMBERS;
-  if (demoMembers > 0) await demo(demoMembers);
+  if (demoMembers > 0 && (await demo(demoMembers)) && !stopping) {
+    const { runDemoJobs } = await import("./metrics-jobs.js");
+    await runDemoJobs(DEMO_TENANT, out, { stopping: () => stopping });
+  }
   if (stopping) return;
 
   const { startHttpServer } = await import("./http.js");
@@ -175,22 +191,31 @@ async function main(): Promise<void> {
     const query = JSON.stringify({ query: "{ viewer { tenantId role } members(first: 3) { edges { node { id name tier tags stats { orderCount } } } } }" });
     out(`curl -s ${url} -H 'content-type: application/json' -H 'authorization: Bearer ${token}' -d '${query}'`);
   }
+  if (opts.schedules) {
+    const { startLocalSchedules } = await import("./metrics-jobs.js");
+    schedules = startLocalSchedules({ tenants: opts.scheduleTenants, out });
+    out();
+    for (const s of schedules.upcoming()) {
+      out(`Schedule        ${s.job} for ${opts.scheduleTenants.join(", ")}: ${s.description} (${s.cron}), next ${s.at?.toISOString() ?? "never"}`);
+    }
+  }
   out();
   out("Ctrl-C stops the API and DynamoDB Local.");
 }
 
-async function demo(members: number): Promise<void> {
+/** Loads (or resumes) the demo; true when the demo brand is there afterwards. */
+async function demo(members: number): Promise<boolean> {
   const { listMembers } = await import("@growth/core/member");
   const { isDemoLoaded, isDemoStarted, loadDemoBrand } = await import("@growth/core/demo");
   const existing = await listMembers(DEMO_TENANT, {}, { first: 1 });
   if (existing.items.length > 0) {
     if (await isDemoLoaded(DEMO_TENANT, { members })) {
       out(`Demo brand      tenant "${DEMO_TENANT}" (already loaded)`);
-      return;
+      return true;
     }
     if (!(await isDemoStarted(DEMO_TENANT, { members }))) {
       out(`Demo brand      tenant "${DEMO_TENANT}" has other members: demo not loaded (delete .data to start afresh)`);
-      return;
+      return false;
     }
     out(`Demo brand      the last load into tenant "${DEMO_TENANT}" did not finish: resuming`);
   } else {
@@ -224,9 +249,10 @@ async function demo(members: number): Promise<void> {
       `Demo brand      ${result.planned.members} members, ${result.planned.stores} stores, ${result.planned.orders} orders, ${result.planned.refunds} refunds, ` +
         `${result.planned.events} events, ${result.planned.redemptions} redemptions (${w.members + w.orders + w.refunds + w.events + w.redemptions + w.stores} records written in ${seconds(result.ms)})`,
     );
+    return true;
   } catch (error) {
     bar?.stop();
-    if (stopping) return;
+    if (stopping) return false;
     throw new StartError(`the demo load failed: ${(error as Error).message} (the next npm start resumes it)`);
   }
 }
