@@ -256,7 +256,8 @@ describe("tiers job", () => {
     failing.calls = 0;
     failing.after = 2;
     try {
-      await expect(runJob("tiers", { tenantId: t2, asOf: AS_OF, segments: 2, workers: 1 })).rejects.toThrow("killed while applying tier changes");
+      // Scanned on worker threads (which load the job by name from the registry), killed while writing here.
+      await expect(runJob("tiers", { tenantId: t2, asOf: AS_OF, segments: 2, workers: 2 })).rejects.toThrow("killed while applying tier changes");
     } finally {
       failing.after = Number.POSITIVE_INFINITY;
     }
