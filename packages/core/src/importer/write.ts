@@ -3,9 +3,8 @@ import { tableName } from "../db/client.js";
 import { backoff, MAX_TRANSACTION_ITEMS, transact, TransactionCancelled, type TransactItem } from "../db/transact.js";
 import { createMember, planCreate, type CreateMemberInput } from "../member/create.js";
 import { memberItem } from "../member/item.js";
-import { orderItem } from "../order/item.js";
+import { newOrder, orderItem, pointsFor } from "../order/item.js";
 import { recordOrders } from "../order/record.js";
-import type { Order } from "../order/types.js";
 import type { CleanOrder } from "../order/validate.js";
 import { newPointsEntry, pointsEntryItem } from "../points/entry.js";
 import { ConflictError, NotFoundError } from "../shared/errors.js";
@@ -124,28 +123,10 @@ export async function planNewCustomer(tenantId: string, input: CreateMemberInput
   for (; i < rows.length; i++) {
     const o = rows[i]!.order;
     if (o.memberId !== member.memberId || o.storeId) break; // store totals and other members: general path
-    const pointsEarned = Math.floor((o.amountMinor * settings.pointsPerUnit) / 100);
+    const pointsEarned = pointsFor(o.amountMinor, settings.pointsPerUnit);
     // One slot stays free for the member's ACTIVITY summary (segment rules read it).
     if (items.length + (pointsEarned > 0 ? 2 : 1) + 1 > MAX_TRANSACTION_ITEMS) break;
-    const order: Order = {
-      tenantId,
-      orderId: o.orderId,
-      memberId: member.memberId,
-      channel: o.channel,
-      storeId: o.storeId,
-      amountMinor: o.amountMinor,
-      currency: o.currency ?? settings.currency,
-      items: o.items,
-      occurredAt: o.occurredAt,
-      refundedMinor: 0,
-      status: "PLACED",
-      pointsEarned,
-      pointsReversed: 0,
-      campaignId: o.campaignId,
-      fingerprint: o.fingerprint,
-      source: "IMPORT",
-      createdAt: now,
-    };
+    const order = newOrder(tenantId, member.memberId, o, settings, "IMPORT", now);
     items.push({ Put: { TableName: table, Item: orderItem(order), ConditionExpression: "attribute_not_exists(pk)" } });
     if (pointsEarned > 0) {
       const entry = newPointsEntry({ tenantId, memberId: member.memberId, type: "EARN", points: pointsEarned, orderId: o.orderId, actor: by.actor, createdAt: now });

@@ -8,7 +8,7 @@ import { newPointsEntry, pointsEntryItem } from "../points/entry.js";
 import { ConflictError, NotFoundError, ValidationError } from "../shared/errors.js";
 import { getSettings } from "../tenant/settings.js";
 import { activityPut, addOrder } from "../segment/activity.js";
-import { fromOrderItem, orderItem } from "./item.js";
+import { fromOrderItem, newOrder, orderItem } from "./item.js";
 import type { Order } from "./types.js";
 import { cleanOrder, type CleanOrder, type OrderInput } from "./validate.js";
 
@@ -90,26 +90,8 @@ async function writeChunk(
       let last = member.lastOrderAt;
       let active = member.lastActiveAt;
       for (const o of orders) {
-        const pointsEarned = Math.floor((o.amountMinor * settings.pointsPerUnit) / 100);
-        const order: Order = {
-          tenantId,
-          orderId: o.orderId,
-          memberId,
-          channel: o.channel,
-          storeId: o.storeId,
-          amountMinor: o.amountMinor,
-          currency: o.currency ?? settings.currency,
-          items: o.items,
-          occurredAt: o.occurredAt,
-          refundedMinor: 0,
-          status: "PLACED",
-          pointsEarned,
-          pointsReversed: 0,
-          campaignId: o.campaignId,
-          fingerprint: o.fingerprint,
-          source: by.source,
-          createdAt: now,
-        };
+        const order = newOrder(tenantId, memberId, o, settings, by.source, now);
+        const { pointsEarned } = order;
         items.push({ Put: { TableName: table, Item: orderItem(order), ConditionExpression: "attribute_not_exists(pk)" } });
         itemOrder.push(o.orderId);
         if (pointsEarned > 0) {
