@@ -1,5 +1,4 @@
-import { realpathSync } from "node:fs";
-import { pathToFileURL } from "node:url";
+import { isMain } from "./is-main.js";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { resetClients } from "@growth/core/db/client";
@@ -218,17 +217,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   }
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMain(import.meta.url)) {
   process.exitCode = await run(process.argv.slice(2), {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),

@@ -1,5 +1,4 @@
-import { realpathSync } from "node:fs";
-import { pathToFileURL } from "node:url";
+import { isMain } from "./is-main.js";
 import { parseArgs } from "node:util";
 import { isRole, ROLES, signLocalToken } from "../graphql/auth.js";
 
@@ -53,17 +52,7 @@ function fail(message: string): CliResult {
   return { code: 2, stderr: `error: ${message}\n${USAGE}` };
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const result = await run(process.argv.slice(2));
   if (result.stdout) process.stdout.write(`${result.stdout}\n`);
   if (result.stderr) process.stderr.write(`${result.stderr}\n`);
