@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "../db/client.js";
 import { keys } from "../db/keys.js";
+import { queryAll } from "../db/query.js";
 import { backoff, transact, TransactionCancelled } from "../db/transact.js";
 import { buildUpdate } from "../db/update.js";
 import { listShardOf } from "../member/item.js";
@@ -94,26 +95,10 @@ async function pool<T>(list: readonly T[], lanes: number, fn: (x: T) => Promise<
 
 /** Member ids in one membership version (every shard). */
 export async function readVersion(tenantId: string, segmentId: string, version: number, shards: number): Promise<string[]> {
-  const ids: string[] = [];
-  await Promise.all(
-    Array.from({ length: shards }, async (_, s) => {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await documentClient().send(
-          new QueryCommand({
-            TableName: tableName(),
-            KeyConditionExpression: "pk = :pk",
-            ExpressionAttributeValues: { ":pk": segmentKeys.version(tenantId, segmentId, version, String(s)) },
-            ProjectionExpression: "memberId",
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of out.Items ?? []) ids.push(item.memberId as string);
-        start = out.LastEvaluatedKey;
-      } while (start);
-    }),
+  const perShard = await Promise.all(
+    Array.from({ length: shards }, (_, s) => queryAll<{ memberId: string }>({ pk: segmentKeys.version(tenantId, segmentId, version, String(s)) })),
   );
-  return ids;
+  return perShard.flat().map((item) => item.memberId);
 }
 
 export async function deleteVersion(tenantId: string, segmentId: string, version: number, shards: number, ids?: readonly string[]): Promise<void> {
