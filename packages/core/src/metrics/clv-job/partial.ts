@@ -1,4 +1,5 @@
 import type { JobContext } from "../../jobs/job.js";
+import { mergeByKey } from "../../jobs/merge.js";
 import { dayText, LocalDays } from "./local-days.js";
 import type { ClvParams } from "./params.js";
 
@@ -99,20 +100,13 @@ export function addItem(partial: ClvPartial, item: Record<string, unknown>, ctx:
 
 /** Merges two partials: day amounts and order totals add, the MEMBER item's facts are kept. Reuses the larger map. */
 export function mergePartials(a: ClvPartial, b: ClvPartial): ClvPartial {
-  const [big, small] = a.size >= b.size ? [a, b] : [b, a];
-  for (const [id, s] of small) {
-    const t = big.get(id);
-    if (!t) {
-      big.set(id, s);
-      continue;
-    }
+  return mergeByKey(a, b, (t, s) => {
     t.info ??= s.info;
     t.out ||= s.out;
     s.days.forEach((day, i) => addDay(t, day, s.nets[i] as number));
     t.allOrders += s.allOrders;
     t.allNetMinor += s.allNetMinor;
-  }
-  return big;
+  });
 }
 
 export function encodePartial(partial: ClvPartial): unknown {

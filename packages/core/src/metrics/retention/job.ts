@@ -2,6 +2,7 @@ import { gzipSync } from "node:zlib";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "../../db/client.js";
 import { defineJob, type JobContext, type RawParams } from "../../jobs/job.js";
+import { mergeByKey } from "../../jobs/merge.js";
 import { isPeriodComplete, isPeriodType, PERIOD_TYPES, PeriodIndexer, periodOfDate, periodStartDate, type PeriodType } from "../../jobs/periods.js";
 import { ValidationError } from "../../shared/errors.js";
 import { retentionKeys } from "./keys.js";
@@ -175,19 +176,12 @@ export const retentionJob = defineJob<RetentionPartial, RetentionSnapshot, Reten
   },
 
   merge(a, b) {
-    const [big, small] = a.size >= b.size ? [a, b] : [b, a];
-    for (const [id, s] of small) {
-      const t = big.get(id);
-      if (!t) {
-        big.set(id, s);
-        continue;
-      }
+    return mergeByKey(a, b, (t, s) => {
       t.j ??= s.j;
       t.x ||= s.x;
       union(t.a, s.a);
       union(t.p, s.p);
-    }
-    return big;
+    });
   },
 
   encode: (partial) => ({ v: 1, m: [...partial].map(([id, s]): EncodedMember => [id, s.j, s.x ? 1 : 0, s.a, s.p]) }),
