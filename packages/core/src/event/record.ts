@@ -12,6 +12,7 @@ import { checkPattern, toUtcInstant } from "../shared/text.js";
 import { hash } from "../order/validate.js";
 import { EVENT_TYPES, type EngagementEvent } from "./types.js";
 import { activityPut, addEvent } from "../segment/activity.js";
+import { eventEngagementWrites } from "../content/engagement.js";
 
 export interface EventInput {
   eventId: string;
@@ -70,6 +71,8 @@ export async function recordEvent(tenantId: string, input: EventInput): Promise<
           },
           // The member's daily buckets (segment rules on events in a window).
           await activityPut(tenantId, m.memberId, (a, today) => addEvent(a, event, today)),
+          // The content item's engagement counters and the member's reach marker.
+          ...(await eventEngagementWrites(tenantId, m.memberId, event)),
         ],
         result: { event, duplicate: false },
         explain: () => new ConflictError("duplicate"),

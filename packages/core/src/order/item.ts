@@ -51,6 +51,7 @@ export function newOrder(
     pointsEarned: pointsFor(o.amountMinor, settings.pointsPerUnit),
     pointsReversed: 0,
     campaignId: o.campaignId,
+    contentId: o.contentId,
     fingerprint: o.fingerprint,
     source,
     createdAt,

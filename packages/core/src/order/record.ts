@@ -8,12 +8,43 @@ import { newPointsEntry, pointsEntryItem } from "../points/entry.js";
 import { ConflictError, NotFoundError, ValidationError } from "../shared/errors.js";
 import { getSettings } from "../tenant/settings.js";
 import { activityPut, addOrder } from "../segment/activity.js";
+import { orderConversionWrites } from "../content/engagement.js";
 import { fromOrderItem, newOrder, orderItem } from "./item.js";
 import type { Order } from "./types.js";
 import { cleanOrder, type CleanOrder, type OrderInput } from "./validate.js";
 
-/** Orders per transaction: each is an order item plus a ledger entry, and DynamoDB allows 100 items. */
+/** Orders per transaction at most (each is an order item plus a ledger entry). */
 const ORDERS_PER_TRANSACTION = 40;
+/** DynamoDB allows 100 items per transaction; the member and its ACTIVITY item take two. */
+const ITEMS_PER_TRANSACTION = 98;
+
+/**
+ * Splits orders into transactions that fit: each order costs its item and a ledger entry,
+ * each distinct store one update, each distinct content item a check and a counter update.
+ */
+export function chunkOrders(orders: CleanOrder[]): CleanOrder[][] {
+  const chunks: CleanOrder[][] = [];
+  let chunk: CleanOrder[] = [];
+  let cost = 0;
+  const stores = new Set<string>();
+  const contents = new Set<string>();
+  for (const o of orders) {
+    const costOf = () => 2 + (o.storeId && !stores.has(o.storeId) ? 1 : 0) + (o.contentId && !contents.has(o.contentId) ? 2 : 0);
+    if (chunk.length > 0 && (chunk.length >= ORDERS_PER_TRANSACTION || cost + costOf() > ITEMS_PER_TRANSACTION)) {
+      chunks.push(chunk);
+      chunk = [];
+      cost = 0;
+      stores.clear();
+      contents.clear();
+    }
+    cost += costOf();
+    chunk.push(o);
+    if (o.storeId) stores.add(o.storeId);
+    if (o.contentId) contents.add(o.contentId);
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
 
 export interface RecordedOrder {
   order: Order;
@@ -48,8 +79,8 @@ export async function recordOrders(
     }
   }
   const results = new Map<string, RecordedOrder>();
-  for (let i = 0; i < orders.length; i += ORDERS_PER_TRANSACTION) {
-    let pending = orders.slice(i, i + ORDERS_PER_TRANSACTION);
+  for (const chunk of chunkOrders(orders)) {
+    let pending = chunk;
     while (pending.length > 0) {
       const outcome = await writeChunk(tenantId, member.memberId, pending, settings, by);
       for (const r of outcome.recorded) results.set(r.order.orderId, r);
@@ -83,6 +114,7 @@ async function writeChunk(
       const items: TransactItem[] = [];
       const itemOrder: (string | undefined)[] = [];
       const stores = new Map<string, { count: number; minor: number }>();
+      const contents = new Map<string, { count: number; minor: number }>();
       const made: RecordedOrder[] = [];
       let points = 0;
       let gross = 0;
@@ -98,6 +130,10 @@ async function writeChunk(
           const entry = newPointsEntry({ tenantId, memberId, type: "EARN", points: pointsEarned, orderId: o.orderId, actor: by.actor });
           items.push({ Put: { TableName: table, Item: pointsEntryItem(entry) } });
           itemOrder.push(undefined);
+        }
+        if (o.contentId) {
+          const c = contents.get(o.contentId) ?? { count: 0, minor: 0 };
+          contents.set(o.contentId, { count: c.count + 1, minor: c.minor + o.amountMinor });
         }
         if (o.storeId) {
           const s = stores.get(o.storeId) ?? { count: 0, minor: 0 };
@@ -122,6 +158,11 @@ async function writeChunk(
         });
         itemOrder.push(`store:${storeId}`);
       }
+      // Orders attributed to a content item: it must exist; its conversion counters move.
+      for (const [contentId, c] of contents) {
+        items.push(...orderConversionWrites(tenantId, memberId, contentId, c.count, c.minor));
+        itemOrder.push(`content:${contentId}`, undefined);
+      }
       // The member's daily buckets (segment rules with a window), in the same transaction.
       items.push(await activityPut(tenantId, memberId, (a) => orders.forEach((o) => addOrder(a, o)), { zone: settings.timeZone }));
       itemOrder.push(undefined);
@@ -138,6 +179,7 @@ async function writeChunk(
             if (!error.failedCondition(i)) continue;
             const ref = itemOrder[i]!;
             if (ref.startsWith("store:")) return new NotFoundError("Store", ref.slice(6));
+            if (ref.startsWith("content:")) return new NotFoundError("Content", ref.slice(8));
             existing.push(ref);
           }
           return new ExistingOrders(existing);

@@ -13,6 +13,7 @@ import { getOrder } from "./read.js";
 import type { Order, Refund } from "./types.js";
 import { hash } from "./validate.js";
 import { activityPut, addRefund } from "../segment/activity.js";
+import { refundConversionWrite } from "../content/engagement.js";
 
 export interface RefundInput {
   refundId: string;
@@ -77,6 +78,7 @@ export async function recordRefund(tenantId: string, input: RefundInput, by: { a
             Update: { TableName: table, Key: keys.store(tenantId, order.storeId), UpdateExpression: "ADD refundedMinor :m", ExpressionAttributeValues: { ":m": amountMinor } },
           });
         }
+        if (order.contentId) items.push(refundConversionWrite(tenantId, order.memberId, order.contentId, amountMinor));
         // Lowers the net of the day the order was placed in the member's daily buckets.
         items.push(await activityPut(tenantId, order.memberId, (a) => addRefund(a, { orderOccurredAt: order.occurredAt, amountMinor })));
         return {

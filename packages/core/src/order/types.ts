@@ -26,6 +26,8 @@ export interface Order {
   pointsEarned: number;
   pointsReversed: number;
   campaignId?: string;
+  /** Content item the order is attributed to (a shop link in an article, a live stream). */
+  contentId?: string;
   fingerprint: string;
   source: "API" | "IMPORT";
   createdAt: string;

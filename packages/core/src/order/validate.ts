@@ -19,6 +19,7 @@ export interface OrderInput {
   items?: { sku: string; name?: string | null; quantity: number; unitPrice: number }[] | null;
   occurredAt: string;
   campaignId?: string | null;
+  contentId?: string | null;
 }
 
 export interface CleanOrder {
@@ -31,6 +32,7 @@ export interface CleanOrder {
   items: OrderLine[];
   occurredAt: string;
   campaignId?: string;
+  contentId?: string;
   fingerprint: string;
 }
 
@@ -56,8 +58,10 @@ export function cleanOrder(input: OrderInput): CleanOrder {
   const occurredAt = toUtcInstant(input.occurredAt, "occurredAt");
   if (Date.parse(occurredAt) > Date.now() + 5 * 60_000) throw new ValidationError("occurredAt is in the future", "occurredAt");
   const campaignId = input.campaignId ? checkPattern(input.campaignId, CLIENT_ID_PATTERN, "campaignId", "is not a valid id") : undefined;
-  const fingerprint = hash([orderId, memberId, channel, storeId, amountMinor, currency, items, occurredAt, campaignId]);
-  return { orderId, memberId, channel, storeId, amountMinor, currency, items, occurredAt, campaignId, fingerprint };
+  const contentId = input.contentId ? checkPattern(input.contentId, CLIENT_ID_PATTERN, "contentId", "is not a valid id") : undefined;
+  // contentId joins the fingerprint only when set, so orders recorded before it existed keep theirs.
+  const fingerprint = hash([orderId, memberId, channel, storeId, amountMinor, currency, items, occurredAt, campaignId, ...(contentId ? [contentId] : [])]);
+  return { orderId, memberId, channel, storeId, amountMinor, currency, items, occurredAt, campaignId, contentId, fingerprint };
 }
 
 export const hash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("base64url");

@@ -1,0 +1,127 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { batchGet } from "../db/batch.js";
+import { documentClient, tableName } from "../db/client.js";
+import type { TransactItem } from "../db/transact.js";
+import type { EventType } from "../event/types.js";
+import { listShardOf } from "../member/item.js";
+import { isMemberInSegment } from "../segment/membership.js";
+import { findSegment } from "../segment/store.js";
+import { CLIENT_ID_PATTERN } from "../shared/ids.js";
+import { contentKeys, STATS_SHARDS } from "./keys.js";
+import { findContent } from "./store.js";
+import type { ContentEngagement } from "./types.js";
+
+/**
+ * Engagement counters, kept with every event and attributed order instead of recomputed from
+ * events. An item's counters are spread over STATS_SHARDS items by member (a viral item gets
+ * more events than one item can take); distinct reach is exact because the first event of a
+ * member on an item also writes a marker in the member's partition, and the event's
+ * transaction is conditioned on the member's version, so two events of one member never both
+ * count as "first".
+ */
+const COUNTERS = ["reach", "views", "clicks", "shares", "deliveries", "interactions", "interactingMembers", "audienceReach", "conversions", "revenueMinor", "refundedMinor"] as const;
+type Counter = (typeof COUNTERS)[number];
+
+const shardOf = (memberId: string) => Number(listShardOf(memberId, STATS_SHARDS));
+
+function statsUpdate(tenantId: string, contentId: string, memberId: string, add: Partial<Record<Counter, number>>): TransactItem {
+  const moved = Object.entries(add).filter(([, n]) => n !== 0);
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: contentKeys.stats(tenantId, contentId, shardOf(memberId)),
+      UpdateExpression: `SET contentId = :id, updatedAt = :now${moved.length > 0 ? ` ADD ${moved.map(([name]) => `#${name} :${name}`).join(", ")}` : ""}`,
+      // Counter names like "views" are reserved words in DynamoDB expressions.
+      ExpressionAttributeNames: moved.length > 0 ? Object.fromEntries(moved.map(([name]) => [`#${name}`, name])) : undefined,
+      ExpressionAttributeValues: { ":id": contentId, ":now": new Date().toISOString(), ...Object.fromEntries(moved.map(([name, n]) => [`:${name}`, n])) },
+    },
+  };
+}
+
+const isInteraction = (type: EventType) => type !== "VIEW" && type !== "MESSAGE_DELIVERED";
+
+/**
+ * The writes an event on a content item adds to the event's transaction (none when the event
+ * names no content item of this brand). Runs inside the member's optimistic write, so the
+ * marker read is consistent with the version the transaction is conditioned on.
+ */
+export async function eventEngagementWrites(tenantId: string, memberId: string, event: { contentId?: string; type: EventType }): Promise<TransactItem[]> {
+  if (!event.contentId) return [];
+  const content = await findContent(tenantId, event.contentId);
+  if (!content) return [];
+  const markerKey = contentKeys.reach(tenantId, memberId, content.contentId);
+  const marker = (await documentClient().send(new GetCommand({ TableName: tableName(), Key: markerKey, ConsistentRead: true }))).Item;
+  const interaction = isInteraction(event.type);
+  const firstReach = !marker;
+  const firstInteraction = interaction && !marker?.interacted;
+  let inAudience = false;
+  if (firstReach && content.audienceSegmentId) {
+    const segment = await findSegment(tenantId, content.audienceSegmentId);
+    inAudience = segment ? await isMemberInSegment(tenantId, segment, memberId) : false;
+  }
+  const add: Partial<Record<Counter, number>> = {
+    reach: firstReach ? 1 : 0,
+    views: event.type === "VIEW" ? 1 : 0,
+    clicks: event.type === "CLICK" ? 1 : 0,
+    shares: event.type === "SHARE" ? 1 : 0,
+    deliveries: event.type === "MESSAGE_DELIVERED" ? 1 : 0,
+    interactions: interaction ? 1 : 0,
+    interactingMembers: firstInteraction ? 1 : 0,
+    audienceReach: inAudience ? 1 : 0,
+  };
+  const writes = [statsUpdate(tenantId, content.contentId, memberId, add)];
+  if (firstReach || firstInteraction) {
+    const reachedAt = (marker?.reachedAt as string | undefined) ?? new Date().toISOString();
+    writes.push({
+      Put: {
+        TableName: tableName(),
+        Item: { ...markerKey, contentId: content.contentId, reachedAt, inAudience: marker ? Boolean(marker.inAudience) : inAudience, ...(interaction || marker?.interacted ? { interacted: true } : {}) },
+      },
+    });
+  }
+  return writes;
+}
+
+/** An order attributed to a content item: a condition that the item exists, and its counters. */
+export function orderConversionWrites(tenantId: string, memberId: string, contentId: string, orders: number, amountMinor: number): TransactItem[] {
+  return [
+    { ConditionCheck: { TableName: tableName(), Key: contentKeys.item(tenantId, contentId), ConditionExpression: "attribute_exists(pk)" } },
+    statsUpdate(tenantId, contentId, memberId, { conversions: orders, revenueMinor: amountMinor }),
+  ];
+}
+
+/** A refund of an attributed order lowers the item's net revenue. */
+export function refundConversionWrite(tenantId: string, memberId: string, contentId: string, amountMinor: number): TransactItem {
+  return statsUpdate(tenantId, contentId, memberId, { refundedMinor: amountMinor });
+}
+
+const empty = (contentId: string): ContentEngagement => ({
+  contentId,
+  reach: 0,
+  views: 0,
+  clicks: 0,
+  shares: 0,
+  deliveries: 0,
+  interactions: 0,
+  interactingMembers: 0,
+  audienceReach: 0,
+  conversions: 0,
+  revenueMinor: 0,
+  refundedMinor: 0,
+});
+
+/** Engagement of many items: one BatchGetItem over all their counter shards (100 keys a call). */
+export async function getEngagements(tenantId: string, contentIds: readonly string[]): Promise<ContentEngagement[]> {
+  const valid = contentIds.filter((id) => CLIENT_ID_PATTERN.test(id));
+  const keyList = valid.flatMap((id) => Array.from({ length: STATS_SHARDS }, (_, shard) => contentKeys.stats(tenantId, id, shard)));
+  const shards = await batchGet<Record<string, unknown>>(keyList);
+  const byId = new Map<string, ContentEngagement>();
+  for (const s of shards) {
+    const id = s.contentId as string;
+    const e = byId.get(id) ?? empty(id);
+    for (const c of COUNTERS) e[c] += Number(s[c] ?? 0);
+    if (typeof s.updatedAt === "string" && (!e.updatedAt || s.updatedAt > e.updatedAt)) e.updatedAt = s.updatedAt;
+    byId.set(id, e);
+  }
+  return contentIds.map((id) => byId.get(id) ?? empty(id));
+}
