@@ -173,7 +173,7 @@ describe("content engagement", () => {
     const now = Date.now();
     const [ann, bob, cat, dan] = [await member(t, "Ann", { tags: ["fans"] }), await member(t, "Bob", { tags: ["fans"] }), await member(t, "Cat"), await member(t, "Dan", { tags: ["fans"] })];
     const fans = await createSegment(t, { name: "Fans", rule: { condition: { field: "HAS_TAG", op: "ANY_OF", values: ["fans"] } } }, actor);
-    await refreshSegment(t, fans.segmentId, actor); // size 3: Ann, Bob, Dan
+    await refreshSegment(t, fans.segmentId); // size 3: Ann, Bob, Dan
     await createContent(t, { id: "live-1", title: "Live", format: "LIVE_STREAM", pyramidType: "INTERACTIVE", mediaUrl: "https://live.example/1", audienceSegmentId: fans.segmentId }, actor);
     let n = 0;
     const ev = (memberId: string, type: string, contentId = "live-1") =>

@@ -1,4 +1,5 @@
 import { baseResolvers, type Resolvers } from "./base.js";
+import { contentResolvers } from "./content.js";
 import { eventResolvers } from "./event.js";
 import { memberResolvers } from "./member.js";
 import { metricsResolvers } from "./metrics.js";
@@ -13,6 +14,6 @@ import { tenantResolvers } from "./tenant.js";
  * `Resolvers` map (and calling `definePermissions` for its root fields), then list it here.
  * The maps are merged by `makeExecutableSchema`; a type or field defined twice is an error.
  */
-export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers, segmentResolvers];
+export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers, segmentResolvers, contentResolvers];
 
 export type { Resolvers } from "./base.js";
