@@ -8,7 +8,7 @@ import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import { Config, Function, type FunctionProps, type StackContext, use } from "sst/constructs";
-import { JOB_SCHEDULES } from "../packages/core/src/schedules/index.js";
+import { JOB_SCHEDULES, TASK_SCHEDULES } from "../packages/core/src/schedules/index.js";
 import { Database } from "./Database.js";
 
 /**
@@ -38,6 +38,9 @@ export const JOB_HANDLERS = {
   failed: "packages/functions/src/jobs/finish.failed",
 } as const;
 
+/** The one function that runs scheduled tasks (not a step of the state machine). */
+export const TASK_HANDLER = "packages/functions/src/jobs/task.handler";
+
 /** Segment Lambdas running at once per execution (DynamoDB read capacity is on demand). */
 export const MAP_CONCURRENCY = 16;
 
@@ -45,7 +48,7 @@ export const MAP_CONCURRENCY = 16;
  * The schedules (job, cron, variants) live in core, where the local scheduler of `npm start --
  * --schedules` reads the same list; re-exported here for the stack and its tests.
  */
-export { JOB_SCHEDULES, type JobSchedule } from "../packages/core/src/schedules/index.js";
+export { JOB_SCHEDULES, TASK_SCHEDULES, type JobSchedule, type TaskSchedule } from "../packages/core/src/schedules/index.js";
 
 const TENANT = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -79,6 +82,8 @@ export function Jobs({ stack }: StackContext) {
   // Finish holds the merged partial (bounded by members) plus one segment's at a time.
   const finish = new Function(stack, "JobFinish", common({ handler: JOB_HANDLERS.finish, timeout: "15 minutes", memorySize: "3008 MB" }));
   const failed = new Function(stack, "JobFailed", common({ handler: JOB_HANDLERS.failed, timeout: "30 seconds", memorySize: "256 MB" }));
+  // Tasks (content publishing, ...) read by key and finish in seconds; one function runs them all.
+  const task = new Function(stack, "TaskRunner", common({ handler: TASK_HANDLER, timeout: "1 minute", memorySize: "512 MB" }));
 
   // LambdaInvoke already retries Lambda service errors (6 attempts); this adds the function's own
   // failures (a throttled scan, a timeout), which a rerun of the segment can fix.
@@ -150,11 +155,32 @@ export function Jobs({ stack }: StackContext) {
         description: `${schedule.job} for ${tenantId}, ${schedule.description}`,
       });
       for (const params of schedule.variants) {
-        rule.addTarget(new targets.SfnStateMachine(machine, { input: events.RuleTargetInput.fromObject({ tenantId, job: schedule.job, params }), retryAttempts: 3 }));
+        const input = { tenantId, job: schedule.job, params, ...(schedule.fresh ? { fresh: true } : {}) };
+        rule.addTarget(new targets.SfnStateMachine(machine, { input: events.RuleTargetInput.fromObject(input), retryAttempts: 3 }));
       }
     }
   }
 
+  // Tasks: one rule per task schedule and tenant, invoking the task function directly.
+  for (const schedule of TASK_SCHEDULES) {
+    for (const tenantId of tenants) {
+      const rule = new events.Rule(stack, `Task-${schedule.task}-${tenantId}`, {
+        schedule: events.Schedule.expression(schedule.cron),
+        description: `${schedule.task} for ${tenantId}, ${schedule.description}`,
+      });
+      rule.addTarget(new targets.LambdaFunction(task, { event: events.RuleTargetInput.fromObject({ tenantId, task: schedule.task }), retryAttempts: 2 }));
+    }
+  }
+  const taskAlarm = new cloudwatch.Alarm(stack, "TaskErrors", {
+    metric: task.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    alarmDescription: "Scheduled tasks (content publishing, ...): a run failed",
+  });
+  taskAlarm.addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
+
   stack.addOutputs({ JobStateMachineArn: machine.stateMachineArn, JobAlarmTopicArn: alarmTopic.topicArn });
-  return { machine, alarmTopic, tenantsParameter, functions: { plan, segment, finish, failed } };
+  return { machine, alarmTopic, tenantsParameter, functions: { plan, segment, finish, failed, task } };
 }

@@ -11,7 +11,7 @@ import { App, getStack } from "sst/constructs";
 import { initProject, useProject } from "sst/project.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database } from "./Database.js";
-import { JOB_HANDLERS, JOB_SCHEDULES, Jobs, MAP_CONCURRENCY, scheduledTenants } from "./Jobs.js";
+import { JOB_HANDLERS, JOB_SCHEDULES, Jobs, MAP_CONCURRENCY, scheduledTenants, TASK_HANDLER, TASK_SCHEDULES } from "./Jobs.js";
 import { applyAppDefaults } from "./defaults.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -108,7 +108,7 @@ describe("Jobs stack", () => {
     const tableArn = { "Fn::ImportValue": exportOf({ "Fn::GetAtt": [tableId, "Arn"] }) };
     const tableName = { "Fn::ImportValue": exportOf({ Ref: tableId }) };
     const policies = Object.values(jobs.findResources("AWS::IAM::Policy"));
-    for (const handler of Object.values(JOB_HANDLERS)) {
+    for (const handler of [...Object.values(JOB_HANDLERS), TASK_HANDLER]) {
       const fn = jobs.findResources("AWS::Lambda::Function")[functionId(handler)]!;
       expect(fn.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: tableName, STAGE: "jobs-test" });
       const role = fn.Properties.Role["Fn::GetAtt"][0];
@@ -131,7 +131,7 @@ describe("Jobs stack", () => {
       ]);
       expect(rule!.Properties.Targets[0].Arn).toEqual({ Ref: Object.keys(jobs.findResources("AWS::StepFunctions::StateMachine"))[0] });
     }
-    expect(JOB_SCHEDULES.map((s) => s.job)).toEqual(["retention", "predictive-clv", "tiers"]);
+    expect(JOB_SCHEDULES.map((s) => s.job)).toEqual(["retention", "predictive-clv", "tiers", "segments"]);
     // EventBridge may start the machine.
     jobs.hasResourceProperties("AWS::IAM::Policy", {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: "states:StartExecution", Effect: "Allow" })]) },
@@ -146,6 +146,32 @@ describe("Jobs stack", () => {
       expect(rule.Properties.ScheduleExpression).toBe("cron(0 19 * * ? *)");
       expect(rule.Properties.Targets.map((t: { Input: string }) => JSON.parse(t.Input))).toEqual([{ tenantId, job: "tiers", params: {} }]);
     }
+  });
+
+  it("refreshes every segment hourly, each run scanning anew (fresh), for each tenant", () => {
+    const rules = Object.values(jobs.findResources("AWS::Events::Rule")).filter((r) => r.Properties.Description.startsWith("segments for "));
+    expect(rules).toHaveLength(2);
+    for (const rule of rules) {
+      const tenantId = /^segments for ([^,]+),/.exec(rule.Properties.Description)![1];
+      expect(rule.Properties.ScheduleExpression).toBe("cron(5 * * * ? *)");
+      expect(rule.Properties.Targets.map((t: { Input: string }) => JSON.parse(t.Input))).toEqual([{ tenantId, job: "segments", params: {}, fresh: true }]);
+    }
+  });
+
+  it("runs the content publisher every minute per tenant on the task function, with an error alarm", () => {
+    expect(TASK_SCHEDULES).toEqual([{ task: "content-publish", cron: "rate(1 minute)", description: "every minute" }]);
+    const rules = Object.values(jobs.findResources("AWS::Events::Rule")).filter((r) => r.Properties.Description.startsWith("content-publish for "));
+    expect(rules).toHaveLength(2);
+    const taskFn = functionId(TASK_HANDLER);
+    for (const rule of rules) {
+      const tenantId = /^content-publish for ([^,]+),/.exec(rule.Properties.Description)![1];
+      expect(rule.Properties.ScheduleExpression).toBe("rate(1 minute)");
+      expect(rule.Properties.Targets).toHaveLength(1);
+      expect(JSON.parse(rule.Properties.Targets[0].Input)).toEqual({ tenantId, task: "content-publish" });
+      expect(rule.Properties.Targets[0].Arn).toEqual({ "Fn::GetAtt": [taskFn, "Arn"] });
+    }
+    jobs.hasResourceProperties("AWS::Lambda::Permission", { Action: "lambda:InvokeFunction", Principal: "events.amazonaws.com", FunctionName: { "Fn::GetAtt": [taskFn, "Arn"] } });
+    jobs.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "Errors", Namespace: "AWS/Lambda", Threshold: 1, AlarmActions: [{ Ref: Match.stringLikeRegexp("^JobAlarms") }] });
   });
 
   it("alarms on failed, timed-out and aborted executions, to an SNS topic", () => {

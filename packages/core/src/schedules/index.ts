@@ -14,9 +14,30 @@ export interface JobSchedule {
   description: string;
   /** One execution per variant (the job's parameter sets). */
   variants: Record<string, string>[];
+  /**
+   * Each run scans anew instead of resuming the as-of day's checkpoints: for jobs that run
+   * more than once a day (their as-of day repeats). A run killed half-way is still resumed by
+   * the cloud's per-segment retries; the next scheduled run starts over.
+   */
+  fresh?: boolean;
 }
 
-/** Later jobs (kpi, segments, journeys) add their schedule here. */
+/** A task (packages/core/src/tasks) on a schedule: runs once per tenant each time. */
+export interface TaskSchedule {
+  /** Registry name of the task. */
+  task: string;
+  /** EventBridge cron (UTC) or rate expression. */
+  cron: string;
+  /** What the cron means to a person. */
+  description: string;
+}
+
+export const TASK_SCHEDULES: TaskSchedule[] = [
+  // Readers already see due items as published; this makes stored status, lists and counts catch up.
+  { task: "content-publish", cron: "rate(1 minute)", description: "every minute" },
+];
+
+/** Later jobs (kpi, journeys) add their schedule here. */
 export const JOB_SCHEDULES: JobSchedule[] = [
   {
     job: "retention",
@@ -40,5 +61,14 @@ export const JOB_SCHEDULES: JobSchedule[] = [
     cron: "cron(0 19 * * ? *)",
     description: "daily at 03:00 Asia/Shanghai",
     variants: [{}],
+  },
+  {
+    job: "segments",
+    // Every active segment from one scan, at minute 5 of every hour (after the daily jobs'
+    // slots at :00 and :30, so the 02:00-03:00 window is not doubled up).
+    cron: "cron(5 * * * ? *)",
+    description: "hourly at minute 5",
+    variants: [{}],
+    fresh: true,
   },
 ];

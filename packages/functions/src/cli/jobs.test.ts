@@ -1,3 +1,4 @@
+import { changeContentStatus, createContent, getContent } from "@growth/core/content";
 import { createMember } from "@growth/core/member";
 import { recordOrder } from "@growth/core/order";
 import { describe, expect, it } from "vitest";
@@ -29,6 +30,10 @@ describe("npm run jobs: arguments", () => {
     expect(parseJobsArgs(["retention", "-t", "x", "--as-of", "14/05/2025"])).toMatch(/--as-of must be a date/);
     expect(parseJobsArgs(["retention", "-t", "x", "--colour"])).toMatch(/Unknown option/);
     expect(usage()).toContain("--period WEEK|MONTH");
+    expect(usage()).toContain("content-publish: publish scheduled content items");
+    expect(parseJobsArgs(["content-publish", "--tenant", "demo"])).toEqual({ task: "content-publish", tenant: "demo" });
+    expect(parseJobsArgs(["content-publish"])).toBe("--tenant is required");
+    expect(parseJobsArgs(["content-publish", "-t", "x", "--as-of", "2025-01-01"])).toMatch(/Unknown option/);
   });
 });
 
@@ -49,5 +54,21 @@ describe("npm run jobs: a run against DynamoDB Local", () => {
     const bad = capture();
     expect(await run(["retention", "--tenant", tenant, "--as-of", "2025-02-30"], bad.io)).toBe(2);
     expect(bad.err[0]).toMatch(/asOf must be a calendar date/);
+  });
+});
+
+describe("npm run jobs: a task", () => {
+  it("publishes the tenant's due scheduled content and says what it did", async () => {
+    const tenant = newTenantId("cli");
+    await createContent(tenant, { id: "due", title: "Due", format: "POSTER", pyramidType: "INFO", mediaUrl: "https://cdn.example.com/due.png" }, by);
+    // Scheduled "two minutes ago" for a minute later: due now.
+    await changeContentStatus(tenant, "due", { status: "SCHEDULED", publishAt: new Date(Date.now() - 60_000).toISOString() }, new Date(Date.now() - 120_000));
+    const c = capture();
+    expect(await run(["content-publish", "--tenant", tenant], c.io)).toBe(0);
+    expect(c.out).toEqual([expect.stringMatching(new RegExp(`^content-publish for ${tenant}: 1 of 1 due item\\(s\\) published: due \\(\\d+\\.\\d s\\)$`))]);
+    expect((await getContent(tenant, "due")).status).toBe("PUBLISHED");
+    const again = capture();
+    expect(await run(["content-publish", "--tenant", tenant], again.io)).toBe(0);
+    expect(again.out[0]).toMatch(/0 of 0 due item\(s\) published/);
   });
 });

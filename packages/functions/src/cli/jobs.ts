@@ -5,6 +5,7 @@ import { resetClients } from "@growth/core/db/client";
 import { assertTenantId } from "@growth/core/db/keys";
 import { DEFAULT_SEGMENTS, getJob, jobNames, MAX_SEGMENTS, runJob, type AnyJob, type JobProgress, type JobRunResult, type RawParams } from "@growth/core/jobs";
 import { DomainError } from "@growth/core/shared";
+import { getTask, isTask, runTask, taskNames } from "@growth/core/tasks";
 import { connectDatabase, DatabaseConfigError } from "../local/database.js";
 import type { DynamoLocal } from "../local/dynamo-local.js";
 
@@ -12,6 +13,7 @@ import type { DynamoLocal } from "../local/dynamo-local.js";
  * Runs a metrics job for one tenant from a terminal:
  *   npm run jobs -- <job> --tenant <id> [--as-of YYYY-MM-DD] [--segments N] [--workers N] [--fresh] [job options]
  *   npm run jobs -- list
+ *   npm run jobs -- <task> --tenant <id>          (tasks: content-publish)
  *
  * Job options come from the job's definition (retention: `--period WEEK|MONTH`); without them
  * every variant of the job runs (retention: WEEK, then MONTH). `--as-of` defaults to yesterday in
@@ -30,6 +32,7 @@ const PLAIN_PROGRESS_EVERY_MS = 5_000;
 export function usage(): string {
   const lines = [
     "usage: npm run jobs -- <job> --tenant <id> [--as-of YYYY-MM-DD] [--segments N] [--workers N] [--fresh] [job options]",
+    "       npm run jobs -- <task> --tenant <id>",
     "       npm run jobs -- list",
     "jobs:",
   ];
@@ -38,6 +41,8 @@ export function usage(): string {
     lines.push(`  ${name}: ${job.description}`);
     for (const [option, o] of Object.entries(job.options)) lines.push(`    --${option} ${o.values ? o.values.join("|") : "<value>"}  ${o.description} (default: each of ${job.variants.map((v) => v[option]).join(", ")})`);
   }
+  lines.push("tasks (read by key, no scan):");
+  for (const name of taskNames()) lines.push(`  ${name}: ${getTask(name).description}`);
   return lines.join("\n");
 }
 
@@ -67,12 +72,40 @@ function wholeNumber(text: string | undefined, flag: string, min: number, max: n
   return /^\d+$/.test(text) && n >= min && n <= max ? n : `--${flag} must be a whole number from ${min} to ${max} (got "${text}")`;
 }
 
+export interface TaskArgs {
+  task: string;
+  tenant: string;
+}
+
+function checkTenant(tenant: string | undefined): string | undefined {
+  if (!tenant) return "--tenant is required";
+  try {
+    assertTenantId(tenant);
+  } catch {
+    return `--tenant "${tenant}" is not a valid tenant id (1-64 letters, digits, _ or -)`;
+  }
+  return undefined;
+}
+
+function parseTaskArgs(task: string, rest: string[]): TaskArgs | string {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: rest, options: { tenant: COMMON.tenant, help: COMMON.help }, strict: true, allowPositionals: false }));
+  } catch (error) {
+    return (error as Error).message.split("\n")[0] ?? "invalid arguments";
+  }
+  if (values.help) return "help";
+  const tenant = values.tenant as string | undefined;
+  return checkTenant(tenant) ?? { task, tenant: tenant! };
+}
+
 /** Parses and checks the command line; a string is the one-line error ("help", "list" for those). */
-export function parseJobsArgs(argv: string[]): JobsArgs | string {
+export function parseJobsArgs(argv: string[]): JobsArgs | TaskArgs | string {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h") return "help";
   if (name === "list") return "list";
-  if (!jobNames().includes(name)) return `unknown job "${name}": use ${jobNames().join(", ")}`;
+  if (isTask(name)) return parseTaskArgs(name, rest);
+  if (!jobNames().includes(name)) return `unknown job "${name}": use ${[...jobNames(), ...taskNames()].join(", ")}`;
   const job = getJob(name);
   const options: Record<string, { type: "string" | "boolean"; short?: string }> = { ...COMMON };
   for (const option of Object.keys(job.options)) options[option] = { type: "string" };
@@ -84,12 +117,8 @@ export function parseJobsArgs(argv: string[]): JobsArgs | string {
   }
   if (values.help) return "help";
   const tenant = values.tenant as string | undefined;
-  if (!tenant) return "--tenant is required";
-  try {
-    assertTenantId(tenant);
-  } catch {
-    return `--tenant "${tenant}" is not a valid tenant id (1-64 letters, digits, _ or -)`;
-  }
+  const badTenant = checkTenant(tenant);
+  if (badTenant || !tenant) return badTenant ?? "--tenant is required";
   const asOf = values["as-of"] as string | undefined;
   if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) return `--as-of must be a date YYYY-MM-DD (got "${asOf}")`;
   const segments = wholeNumber(values.segments as string | undefined, "segments", 1, MAX_SEGMENTS);
@@ -174,7 +203,7 @@ export function summaryLine(r: JobRunResult): string {
 export async function run(argv: string[], io: Output): Promise<number> {
   const args = parseJobsArgs(argv);
   if (args === "help" || args === "list") {
-    io.out(args === "list" ? jobNames().join("\n") : usage());
+    io.out(args === "list" ? [...jobNames(), ...taskNames()].join("\n") : usage());
     return 0;
   }
   if (typeof args === "string") {
@@ -186,6 +215,11 @@ export async function run(argv: string[], io: Output): Promise<number> {
   let progress: ReturnType<typeof progressReporter> | undefined;
   try {
     local = await connect(io);
+    if ("task" in args) {
+      const r = await runTask(args.task, args.tenant);
+      io.out(`${r.summary} (${(r.ms / 1000).toFixed(1)} s)`);
+      return 0;
+    }
     for (const params of args.variants) {
       const label = [args.job.name, ...Object.values(params)].join(" ");
       progress = progressReporter(label, io);

@@ -1,4 +1,5 @@
-import { getRunRecord, jobKeys, runJob } from "@growth/core/jobs";
+import { changeContentStatus, createContent, getContent } from "@growth/core/content";
+import { checkpointedSegments, getRunRecord, jobKeys, runJob, runPartition, resolveContext, getJob } from "@growth/core/jobs";
 import { createMember } from "@growth/core/member";
 import { getRetention } from "@growth/core/metrics/retention";
 import { recordOrder } from "@growth/core/order";
@@ -7,6 +8,7 @@ import { newTenantId } from "../test/tenant.js";
 import { failed, handler as finish } from "./finish.js";
 import { handler as plan } from "./plan.js";
 import { handler as segment } from "./segment.js";
+import { handler as task } from "./task.js";
 
 const by = { actor: "test" };
 
@@ -50,5 +52,28 @@ describe("job Lambdas (plan → segment × N → finish), as the state machine c
     expect(await getRunRecord(jobKeys.runPartition(tenantId, "retention.WEEK", planned.asOf, 2))).toMatchObject({ status: "FAILED", error: "States.TaskFailed: segment 1 timed out" });
     await expect(plan({ tenantId, job: "nope" })).rejects.toThrow(/unknown job "nope"/);
     await expect(plan({ tenantId, job: "retention", params: { period: "DAY" } })).rejects.toThrow(/period must be WEEK or MONTH/);
+  });
+
+  it("plans a fresh run by deleting the day's checkpoints (hourly schedules)", async () => {
+    const tenantId = newTenantId("sfn");
+    await createMember(tenantId, { memberId: "m1", sourceChannel: "WEB", joinedAt: "2025-01-10T10:00:00+08:00" }, by);
+    const planned = await plan({ tenantId, job: "retention", params: { period: "WEEK" }, asOf: "2025-02-28", segments: 2 });
+    await segment({ ...planned, segment: 0 });
+    await segment({ ...planned, segment: 1 });
+    const ctx = await resolveContext(getJob("retention"), { tenantId, asOf: "2025-02-28", params: { period: "WEEK" } });
+    expect([...(await checkpointedSegments(runPartition(ctx, 2))).keys()].sort()).toEqual([0, 1]);
+    await plan({ tenantId, job: "retention", params: { period: "WEEK" }, asOf: "2025-02-28", segments: 2, fresh: true });
+    expect((await checkpointedSegments(runPartition(ctx, 2))).size).toBe(0);
+  });
+});
+
+describe("task Lambda", () => {
+  it("runs a task for a tenant as an EventBridge rule sends it", async () => {
+    const tenantId = newTenantId("task");
+    await createContent(tenantId, { id: "p", title: "P", format: "POSTER", pyramidType: "INFO", mediaUrl: "https://cdn.example.com/p.png" }, by);
+    await changeContentStatus(tenantId, "p", { status: "SCHEDULED", publishAt: new Date(Date.now() - 1000).toISOString() }, new Date(Date.now() - 60_000));
+    expect(await task({ tenantId, task: "content-publish" })).toMatchObject({ task: "content-publish", tenantId, changed: true });
+    expect((await getContent(tenantId, "p")).status).toBe("PUBLISHED");
+    await expect(task({ tenantId, task: "nope" })).rejects.toThrow(/unknown task "nope"/);
   });
 });

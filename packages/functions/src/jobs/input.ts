@@ -14,6 +14,8 @@ export interface JobInput {
   /** `YYYY-MM-DD`; the plan step fills in yesterday (tenant's zone) when absent. */
   asOf?: string | null;
   segments?: number | null;
+  /** Start over: delete the as-of day's checkpoints first (schedules that run more than daily). */
+  fresh?: boolean | null;
 }
 
 /** The plan step's output: the input made explicit, plus the segment list the Map state iterates. */

@@ -62,6 +62,7 @@ describe("startLocalSchedules", () => {
       tenants: ["demo", "b2"],
       out: (l) => lines.push(l),
       run,
+      tasks: [],
       schedules: [
         { job: "retention", cron: "cron(0 18 * * ? *)", description: "daily at 02:00 Asia/Shanghai", variants: [{ period: "WEEK" }, { period: "MONTH" }] },
         { job: "tiers", cron: "cron(0 19 * * ? *)", description: "daily at 03:00 Asia/Shanghai", variants: [{}] },
@@ -100,12 +101,43 @@ describe("startLocalSchedules", () => {
       run: async () => {
         throw new Error("table missing");
       },
+      tasks: [],
       schedules: [{ job: "tiers", cron: "cron(0 19 * * ? *)", description: "daily", variants: [{}] }],
     });
     await vi.advanceTimersByTimeAsync(30_000);
     await schedules.idle();
     expect(lines).toEqual(["Schedule        tiers for demo failed: table missing"]);
     expect(schedules.upcoming()[0]!.at?.toISOString()).toBe("2026-11-24T19:00:00.000Z");
+    schedules.stop();
+  });
+
+  it("runs tasks every minute per tenant, printing only runs that changed something, and passes fresh to jobs that ask for it", async () => {
+    vi.useFakeTimers({ now: new Date("2026-11-23T10:04:30Z") });
+    const lines: string[] = [];
+    const tasks: string[] = [];
+    const jobs: string[] = [];
+    let n = 0;
+    const schedules = startLocalSchedules({
+      tenants: ["demo"],
+      out: (l) => lines.push(l),
+      run: async (job, _tenant, _params, _asOf, options) => {
+        jobs.push(`${job} fresh=${options?.fresh === true}`);
+        return { jobId: job, asOf: "2026-11-22", summary: "segments refreshed", ms: 100 } as JobRunResult;
+      },
+      runTask: async (task, tenantId) => {
+        tasks.push(`${task}@${tenantId}@${new Date().toISOString()}`);
+        n++;
+        return { task, tenantId, changed: n === 2, summary: `${task} for ${tenantId}: ${n === 2 ? 1 : 0} published`, ms: 3 };
+      },
+      schedules: [{ job: "segments", cron: "cron(5 * * * ? *)", description: "hourly", variants: [{}], fresh: true }],
+      tasks: [{ task: "content-publish", cron: "rate(1 minute)", description: "every minute" }],
+    });
+    expect(schedules.upcoming().map((u) => [u.kind, u.job])).toEqual([["job", "segments"], ["task", "content-publish"]]);
+    await vi.advanceTimersByTimeAsync(150_000);
+    await schedules.idle();
+    expect(tasks).toEqual(["content-publish@demo@2026-11-23T10:05:30.000Z", "content-publish@demo@2026-11-23T10:06:30.000Z"]);
+    expect(jobs).toEqual(["segments fresh=true"]);
+    expect(lines).toEqual(["Schedule        demo: segments refreshed (segments, 0.1 s)", "Schedule        content-publish for demo: 1 published (0.0 s)"]);
     schedules.stop();
   });
 });

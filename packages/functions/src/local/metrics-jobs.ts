@@ -2,7 +2,8 @@ import { defaultAsOf, runJob, type JobRunResult, type RawParams } from "@growth/
 import { getClvSnapshot } from "@growth/core/metrics/clv-job";
 import { getRetention } from "@growth/core/metrics/retention";
 import { getTierSnapshot } from "@growth/core/metrics/tiers";
-import { JOB_SCHEDULES, nextFire, parseSchedule, type JobSchedule, type Schedule } from "@growth/core/schedules";
+import { JOB_SCHEDULES, nextFire, parseSchedule, TASK_SCHEDULES, type JobSchedule, type Schedule, type TaskSchedule } from "@growth/core/schedules";
+import { runTask, type TaskResult } from "@growth/core/tasks";
 import { getSettings } from "@growth/core/tenant";
 
 /**
@@ -12,9 +13,12 @@ import { getSettings } from "@growth/core/tenant";
  */
 
 /** How a local run is started (tests pass a stub). */
-export type LocalRunner = (job: string, tenantId: string, params: RawParams, asOf?: string) => Promise<JobRunResult>;
+export type LocalRunner = (job: string, tenantId: string, params: RawParams, asOf?: string, options?: { fresh?: boolean }) => Promise<JobRunResult>;
 
-export const runLocally: LocalRunner = (job, tenantId, params, asOf) => runJob(job, { tenantId, params, asOf, segments: 4, workers: 1 });
+export const runLocally: LocalRunner = (job, tenantId, params, asOf, options) => runJob(job, { tenantId, params, asOf, segments: 4, workers: 1, fresh: options?.fresh });
+
+/** How a local task run is started (tests pass a stub). */
+export type LocalTaskRunner = (task: string, tenantId: string) => Promise<TaskResult>;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -67,14 +71,16 @@ export interface LocalSchedulesOptions {
   tenants: string[];
   out: (line: string) => void;
   schedules?: readonly JobSchedule[];
+  tasks?: readonly TaskSchedule[];
   run?: LocalRunner;
+  runTask?: LocalTaskRunner;
   /** The clock (tests). */
   now?: () => Date;
 }
 
 export interface LocalSchedules {
   /** When each schedule fires next. */
-  upcoming(): { job: string; description: string; cron: string; at: Date | null }[];
+  upcoming(): { job: string; kind: "job" | "task"; description: string; cron: string; at: Date | null }[];
   /** Resolves when the runs started so far have finished. */
   idle(): Promise<void>;
   stop(): void;
@@ -87,7 +93,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * The cloud schedules (`JOB_SCHEDULES`, the same cron expressions as the EventBridge rules, in
  * UTC) on timers in this process: when a schedule fires, each variant runs for each tenant, as
  * of yesterday in the tenant's zone, one run at a time (a run still going delays the next, it
- * never overlaps). One line per run. Missed times (the machine asleep, the server stopped) are
+ * never overlaps). One line per run; tasks (`TASK_SCHEDULES`, e.g. the content publisher every
+ * minute) print a line only when they changed something. Missed times (the machine asleep, the server stopped) are
  * not caught up: the next start's demo jobs fill in the demo's latest day.
  */
 export function startLocalSchedules(opts: LocalSchedulesOptions): LocalSchedules {
@@ -96,15 +103,33 @@ export function startLocalSchedules(opts: LocalSchedulesOptions): LocalSchedules
   const started = now();
   let stopped = false;
   let queue: Promise<void> = Promise.resolve();
-  const entries = (opts.schedules ?? JOB_SCHEDULES).map((s) => ({ s, parsed: parseSchedule(s.cron) as Schedule, at: null as Date | null, timer: undefined as NodeJS.Timeout | undefined }));
+  const task = opts.runTask ?? ((name: string, tenantId: string) => runTask(name, tenantId));
+  const schedules = [
+    ...(opts.schedules ?? JOB_SCHEDULES).map((s) => ({ name: s.job, kind: "job" as const, cron: s.cron, description: s.description, fire: () => enqueueJob(s) })),
+    ...(opts.tasks ?? TASK_SCHEDULES).map((s) => ({ name: s.task, kind: "task" as const, cron: s.cron, description: s.description, fire: () => enqueueTask(s) })),
+  ];
+  const entries = schedules.map((s) => ({ s, parsed: parseSchedule(s.cron) as Schedule, at: null as Date | null, timer: undefined as NodeJS.Timeout | undefined }));
 
-  const enqueue = (s: JobSchedule) => {
+  const enqueueTask = (s: TaskSchedule) => {
+    for (const tenantId of opts.tenants) {
+      queue = queue.then(async () => {
+        if (stopped) return;
+        try {
+          const r = await task(s.task, tenantId);
+          if (!stopped && r.changed) out(`${r.summary} (${seconds(r.ms)})`);
+        } catch (error) {
+          if (!stopped) out(`${s.task} for ${tenantId} failed: ${(error as Error).message}`);
+        }
+      });
+    }
+  };
+  const enqueueJob = (s: JobSchedule) => {
     for (const tenantId of opts.tenants) {
       for (const params of s.variants) {
         queue = queue.then(async () => {
           if (stopped) return;
           try {
-            const r = await run(s.job, tenantId, params);
+            const r = await run(s.job, tenantId, params, undefined, s.fresh ? { fresh: true } : undefined);
             if (!stopped) out(`${tenantId}: ${r.summary} (${r.jobId}, ${seconds(r.ms)})`);
           } catch (error) {
             if (!stopped) out(`${[s.job, ...Object.values(params)].join(".")} for ${tenantId} failed: ${(error as Error).message}`);
@@ -127,7 +152,7 @@ export function startLocalSchedules(opts: LocalSchedulesOptions): LocalSchedules
         e.timer.unref?.();
         return;
       }
-      enqueue(e.s);
+      e.s.fire();
       // From now, not from the missed time: after a sleep, one run, not one per missed time.
       arm(e, new Date(Math.max(e.at!.getTime(), now().getTime())));
     };
@@ -136,7 +161,7 @@ export function startLocalSchedules(opts: LocalSchedulesOptions): LocalSchedules
   for (const e of entries) arm(e, started);
 
   return {
-    upcoming: () => entries.map((e) => ({ job: e.s.job, description: e.s.description, cron: e.s.cron, at: e.at })),
+    upcoming: () => entries.map((e) => ({ job: e.s.name, kind: e.s.kind, description: e.s.description, cron: e.s.cron, at: e.at })),
     idle: () => queue,
     stop() {
       stopped = true;
