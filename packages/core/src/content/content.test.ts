@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { recordEvent } from "../event/record.js";
 import { createMember } from "../member/create.js";
+import { eraseMember } from "../member/erase.js";
 import { recordOrder } from "../order/record.js";
 import { recordRefund } from "../order/refund.js";
 import { createSegment, refreshSegment } from "../segment/index.js";
 import { actor, newTenantId } from "../test/tenant.js";
-import { changeContentStatus, contentPyramid, createContent, getContent, getEngagements, listContents, publishDueContent, updateContent, type ContentFilter } from "./index.js";
+import { changeContentStatus, contentPyramid, createContent, ERASED_TITLE, getContent, getEngagements, listContents, publishDueContent, updateContent, type ContentFilter } from "./index.js";
 
 const code = async (p: Promise<unknown>) => p.then(() => "OK", (e: { code?: string }) => e.code ?? String(e));
 const MIN = 60_000;
@@ -164,6 +165,32 @@ describe("content items", () => {
     expect(pyramid.INFO).toMatchObject({ live: 2, ugc: 0, ugcPublished: 0, byStatus: { DRAFT: 1, SCHEDULED: 0, PUBLISHED: 1, ARCHIVED: 1 } });
     expect(pyramid.INTERACTIVE).toMatchObject({ live: 1, ugc: 0 });
     expect(pyramid.VALUE).toMatchObject({ live: 1, ugc: 0, byStatus: { PUBLISHED: 1 } });
+  });
+});
+
+describe("UGC", () => {
+  it("lists a member's own posts, keeps their name out of the item, and empties them on erasure", async () => {
+    const t = newTenantId();
+    const [ann, bob] = [await member(t, "Ann"), await member(t, "Bob")];
+    expect(await code(createContent(t, { title: "x", format: "IMAGE", pyramidType: "EMOTIONAL", author: { kind: "MEMBER", memberId: ann, name: "Ann Li" } }, actor))).toBe("BAD_USER_INPUT");
+    for (const [id, who] of [["a1", ann], ["b1", bob], ["a2", ann]] as const) {
+      await createContent(t, { id, title: `post ${id}`, body: "my latte art", mediaUrl: `https://cdn.example.com/${id}.jpg`, format: "IMAGE", pyramidType: "EMOTIONAL", author: { kind: "MEMBER", memberId: who } }, actor);
+    }
+    await changeContentStatus(t, "a1", { status: "PUBLISHED" });
+    expect(await allIds(t, { authorMemberId: ann }, 1)).toEqual(["a1", "a2"]); // a1 published after a2 was created
+    expect(await allIds(t, { authorMemberId: ann, status: "DRAFT" })).toEqual(["a2"]);
+    expect(await allIds(t, { authorMemberId: bob })).toEqual(["b1"]);
+    await eraseMember(t, ann, actor);
+    for (const id of ["a1", "a2"]) {
+      const c = await getContent(t, id);
+      expect(c).toMatchObject({ title: ERASED_TITLE, status: "ARCHIVED", authorErased: true });
+      expect(c.body).toBeUndefined();
+      expect(c.mediaUrl).toBeUndefined();
+    }
+    expect((await getContent(t, "b1")).title).toBe("post b1");
+    expect(await allIds(t, { status: "PUBLISHED" })).toEqual([]);
+    const emotional = (await contentPyramid(t)).find((l) => l.pyramidType === "EMOTIONAL")!;
+    expect(emotional).toMatchObject({ ugc: 1, ugcPublished: 0, byStatus: { DRAFT: 1, SCHEDULED: 0, PUBLISHED: 0, ARCHIVED: 2 } });
   });
 });
 

@@ -7,14 +7,16 @@ import type { ContentItem } from "./types.js";
  * List entries: every item is written into one small list per (status, dimension value), and
  * once more under status `ANY`, so `contents(filter)` is a Query on the list of the filter's
  * most selective dimension (tags, then channel, format, pyramid type, author kind), never a
- * scan. The other dimensions are copied onto the entry and applied as a filter on that list.
+ * scan (a member's own UGC has its own list). The other dimensions are copied onto the entry and applied as a filter on that list.
  */
-export const DIMENSIONS = ["TAG", "CHANNEL", "FORMAT", "PYRAMID", "AUTHOR", "ALL"] as const;
+export const DIMENSIONS = ["MEMBER", "TAG", "CHANNEL", "FORMAT", "PYRAMID", "AUTHOR", "ALL"] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** The (dimension, value) pairs an item is listed under. */
-export function dimensionValues(c: Pick<ContentItem, "format" | "pyramidType" | "authorKind" | "channels" | "tags">): [Dimension, string][] {
+export function dimensionValues(c: Pick<ContentItem, "format" | "pyramidType" | "authorKind" | "authorMemberId" | "channels" | "tags">): [Dimension, string][] {
   return [
+    // A member's own posts (UGC): the member centre's "my posts", and erasure.
+    ...(c.authorMemberId ? [["MEMBER", c.authorMemberId] as [Dimension, string]] : []),
     ["ALL", "ALL"],
     ["FORMAT", c.format],
     ["PYRAMID", c.pyramidType],
@@ -29,6 +31,7 @@ export interface EntryItem extends Keys {
   format: string;
   pyramidType: string;
   authorKind: string;
+  authorMemberId?: string;
   channels: string[];
   tags: string[];
   sortAt: string;
@@ -36,7 +39,7 @@ export interface EntryItem extends Keys {
 
 export function entriesOf(c: ContentItem): EntryItem[] {
   const sk = contentKeys.listSort(c.sortAt, c.contentId);
-  const attributes = { contentId: c.contentId, format: c.format, pyramidType: c.pyramidType, authorKind: c.authorKind, channels: c.channels, tags: c.tags, sortAt: c.sortAt };
+  const attributes = { contentId: c.contentId, format: c.format, pyramidType: c.pyramidType, authorKind: c.authorKind, authorMemberId: c.authorMemberId, channels: c.channels, tags: c.tags, sortAt: c.sortAt };
   return [c.status, "ANY"].flatMap((status) => dimensionValues(c).map(([dimension, value]) => ({ pk: contentKeys.list(c.tenantId, status, dimension, value), sk, ...attributes })));
 }
 

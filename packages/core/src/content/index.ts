@@ -7,3 +7,4 @@ export { listContents, type ContentFilter } from "./list.js";
 export { contentPyramid, type PyramidLevel } from "./counts.js";
 export { getEngagements, eventEngagementWrites, orderConversionWrites, refundConversionWrite } from "./engagement.js";
 export { publishDueContent, type PublishResult } from "./publish.js";
+export { eraseAuthorContent, ERASED_TITLE } from "./erase.js";

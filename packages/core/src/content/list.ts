@@ -17,6 +17,8 @@ export interface ContentFilter {
   channel?: string | null;
   tag?: string | null;
   authorKind?: string | null;
+  /** UGC of one member. */
+  authorMemberId?: string | null;
 }
 
 interface CleanFilter {
@@ -26,6 +28,7 @@ interface CleanFilter {
   channel?: string;
   tag?: string;
   authorKind?: string;
+  authorMemberId?: string;
 }
 
 interface Part {
@@ -46,12 +49,14 @@ function cleanFilter(f: ContentFilter | null | undefined): CleanFilter {
   if (f.channel) out.channel = mv.channel(f.channel, "filter.channel");
   if (f.tag) out.tag = v.tags([f.tag], "filter.tag")[0];
   if (f.authorKind) out.authorKind = v.authorKind(f.authorKind, "filter.authorKind");
+  if (f.authorMemberId) out.authorMemberId = mv.memberId(f.authorMemberId, "filter.authorMemberId");
   return out;
 }
 
 /** The list to read (most selective dimension first) and the filter for the rest. */
 function plan(tenantId: string, f: CleanFilter, now: Date) {
   const dims: [Dimension, string | undefined, string][] = [
+    ["MEMBER", f.authorMemberId, "authorMemberId"],
     ["TAG", f.tag, "tags"],
     ["CHANNEL", f.channel, "channels"],
     ["FORMAT", f.format, "format"],
@@ -196,6 +201,7 @@ function matches(c: ContentItem, f: CleanFilter): boolean {
     (!f.pyramidType || c.pyramidType === f.pyramidType) &&
     (!f.channel || (c.channels as string[]).includes(f.channel)) &&
     (!f.tag || c.tags.includes(f.tag)) &&
-    (!f.authorKind || c.authorKind === f.authorKind)
+    (!f.authorKind || c.authorKind === f.authorKind) &&
+    (!f.authorMemberId || c.authorMemberId === f.authorMemberId)
   );
 }

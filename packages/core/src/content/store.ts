@@ -47,6 +47,8 @@ async function cleanAuthor(tenantId: string, author: CreateContentInput["author"
     return { authorKind: kind, authorName };
   }
   if (!author?.memberId) throw new ValidationError("input.author.memberId is required for MEMBER (UGC) content", "input.author.memberId");
+  // A member's name is personal data: it is shown from the profile (masked, erased), never copied here.
+  if (authorName) throw new ValidationError("input.author.name is only for BRAND authors: a member's name comes from the profile", "input.author.name");
   const member = await resolveMember(tenantId, author.memberId);
   if (!member || member.status !== "ACTIVE") throw new NotFoundError("Member", author.memberId);
   return { authorKind: kind, authorMemberId: member.memberId, authorName };

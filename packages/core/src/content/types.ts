@@ -44,8 +44,10 @@ export interface ContentItem {
   authorKind: AuthorKind;
   /** The member who made it (UGC). */
   authorMemberId?: string;
-  /** Display name of the author (staff name, or the member's nickname at the time). */
+  /** Display name of a BRAND author (staff name, pen name); members' names come from their profile. */
   authorName?: string;
+  /** The member author was erased: the item was archived and emptied. */
+  authorErased?: boolean;
   /** Stored status; a SCHEDULED item whose time has come reads as PUBLISHED (`effective`). */
   status: ContentStatus;
   publishAt?: string;

@@ -1,9 +1,11 @@
 import { tableName } from "../db/client.js";
 import { keys } from "../db/keys.js";
 import type { TransactItem } from "../db/transact.js";
+import { eraseAuthorContent } from "../content/erase.js";
 import { ValidationError } from "../shared/errors.js";
 import { listIdentities, listTagRecords } from "./children.js";
 import { changeMember } from "./mutate.js";
+import { getMember } from "./read.js";
 import type { Member } from "./types.js";
 
 const PERSONAL_FIELDS = ["name", "phone", "email", "birthday", "city", "customerNo"] as const;
@@ -13,10 +15,13 @@ const PERSONAL_FIELDS = ["name", "phone", "email", "birthday", "city", "customer
  * tags go, in one transaction. Orders, events and the points ledger stay under the member's
  * random id, which no longer links to a person, so revenue, cohorts and CLV stay right.
  * Consent history stays too: it holds no personal data and proves what the member agreed to.
+ * The member's own posts (UGC) are emptied and archived first, so a rerun after a crash
+ * finishes both.
  */
 export async function eraseMember(tenantId: string, memberId: string, by: { actor: string; reason?: string }): Promise<Member> {
   const [identities, tags] = await Promise.all([listIdentities(tenantId, memberId), listTagRecords(tenantId, memberId, true)]);
   if (identities.length + tags.length > 90) throw new ValidationError("this member has too many identities and tags to erase at once", "memberId");
+  if ((await getMember(tenantId, memberId, true)).status === "ACTIVE") await eraseAuthorContent(tenantId, memberId);
   return changeMember(tenantId, memberId, (member) => {
     const table = tableName();
     const now = new Date().toISOString();

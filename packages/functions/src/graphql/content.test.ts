@@ -46,6 +46,8 @@ describe("content through GraphQL", () => {
     const ugc = await ok(executeOperation(CREATE, { input: { title: "My morning cup", format: "IMAGE", pyramidType: "EMOTIONAL", mediaUrl: "https://cdn.example.com/cup.jpg", author: { kind: "MEMBER", memberId: cat } } }, { tenant }));
     const ugcId = ugc.createContent.content.id as string;
     expect(ugc.createContent.content.author).toMatchObject({ kind: "MEMBER", member: { id: cat } });
+    const mine = await ok(executeOperation(`query($id: ID!) { member(id: $id) { contents(first: 5) { edges { node { id author { kind } } } } } }`, { id: cat }, { tenant }));
+    expect(mine.member.contents.edges).toEqual([{ node: { id: ugcId, author: { kind: "MEMBER" } } }]);
 
     await ok(executeOperation(STATUS, { input: { id: "latte-guide", status: "PUBLISHED" } }, { tenant }));
     const future = iso(Date.now() + 30 * MIN);

@@ -86,6 +86,13 @@ export const contentResolvers: Resolvers = {
     audienceSegment: (c: C, _: unknown, ctx: Context) => (c.audienceSegmentId ? segmentById(ctx).load(c.audienceSegmentId) : null),
     engagement: async (c: C, _: unknown, ctx: Context): Promise<E> => ({ ...(await engagementById(ctx).load(c.contentId)), audienceSegmentId: c.audienceSegmentId }),
   },
+  Member: {
+    contents: async (m: { memberId: string }, args: PageArgs & { status?: string | null }, ctx: Context) => {
+      const page = await Content.listContents(ctx.tenantId, { authorMemberId: m.memberId, status: args.status }, args);
+      for (const c of page.items) contentById(ctx).prime(c.contentId, c);
+      return toConnection(page);
+    },
+  },
   ContentAuthor: {
     kind: (c: C) => c.authorKind,
     name: (c: C) => c.authorName ?? null,
