@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { recordEvent } from "../event/record.js";
 import { createMember } from "../member/create.js";
 import { eraseMember } from "../member/erase.js";
+import { changeTags } from "../member/tags.js";
 import { recordOrder } from "../order/record.js";
 import { recordRefund } from "../order/refund.js";
 import { createSegment, refreshSegment } from "../segment/index.js";
@@ -199,8 +200,9 @@ describe("content engagement", () => {
     const t = newTenantId();
     const now = Date.now();
     const [ann, bob, cat, dan] = [await member(t, "Ann", { tags: ["fans"] }), await member(t, "Bob", { tags: ["fans"] }), await member(t, "Cat"), await member(t, "Dan", { tags: ["fans"] })];
+    const fay = await member(t, "Fay", { tags: ["fans"] });
     const fans = await createSegment(t, { name: "Fans", rule: { condition: { field: "HAS_TAG", op: "ANY_OF", values: ["fans"] } } }, actor);
-    await refreshSegment(t, fans.segmentId); // size 3: Ann, Bob, Dan
+    await refreshSegment(t, fans.segmentId); // size 4: Ann, Bob, Dan, Fay
     await createContent(t, { id: "live-1", title: "Live", format: "LIVE_STREAM", pyramidType: "INTERACTIVE", mediaUrl: "https://live.example/1", audienceSegmentId: fans.segmentId }, actor);
     let n = 0;
     const ev = (memberId: string, type: string, contentId = "live-1") =>
@@ -231,9 +233,21 @@ describe("content engagement", () => {
     // Hand count. Members with any event: Ann, Bob, Cat, Dan, Eve = 5.
     // Views: Ann 2, Bob 1, Cat 1, Eve 3 (i = 0, 2, 4) = 7. Clicks: Ann 1, Eve 3 = 4. Shares: Ann 1.
     // Deliveries: Ann, Dan = 2. Interactions (not view/delivery): Ann click+share 2, Cat cart 1, Eve clicks 3 = 6.
-    // Interacting members: Ann, Cat, Eve = 3. Audience (fans: Ann, Bob, Dan) reached: 3.
+    // Interacting members: Ann, Cat, Eve = 3.
     // Conversions: o1, o2 = 2; revenue 120.50 + 80.00 = 20050 fen; refunded 3000 fen.
-    expect(e).toMatchObject({ contentId: "live-1", reach: 5, views: 7, clicks: 4, shares: 1, deliveries: 2, interactions: 6, interactingMembers: 3, audienceReach: 3, conversions: 2, revenueMinor: 20_050, refundedMinor: 3_000 });
+    expect(e).toMatchObject({ contentId: "live-1", reach: 5, views: 7, clicks: 4, shares: 1, deliveries: 2, interactions: 6, interactingMembers: 3, conversions: 2, revenueMinor: 20_050, refundedMinor: 3_000 });
+    // Penetration is counted at the audience's refresh: none yet since the item was made for it.
+    expect(e!.audience).toBeUndefined();
+    const r1 = await refreshSegment(t, fans.segmentId);
+    // Fans Ann, Bob, Dan, Fay (4); reached: Ann, Bob, Dan (3) → 3/4.
+    expect((await getEngagements(t, ["live-1"]))[0]!.audience).toMatchObject({ segmentId: fans.segmentId, version: r1.version, size: 4, reached: 3 });
+    // Bob leaves the audience and Fay is reached: the next refresh recounts against the new membership.
+    await changeTags(t, bob, { remove: ["fans"] }, actor);
+    await ev(fay, "VIEW");
+    expect((await getEngagements(t, ["live-1"]))[0]!.audience).toMatchObject({ size: 4, reached: 3 }); // until the refresh
+    const r2 = await refreshSegment(t, fans.segmentId);
+    // Fans Ann, Dan, Fay (3), all reached.
+    expect((await getEngagements(t, ["live-1"]))[0]).toMatchObject({ reach: 6, audience: { version: r2.version, size: 3, reached: 3 } });
     const [other] = await getEngagements(t, ["other-page"]);
     expect(other).toMatchObject({ reach: 0, views: 0 });
   });

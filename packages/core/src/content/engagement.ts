@@ -4,22 +4,22 @@ import { documentClient, tableName } from "../db/client.js";
 import type { TransactItem } from "../db/transact.js";
 import type { EventType } from "../event/types.js";
 import { listShardOf } from "../member/item.js";
-import { isMemberInSegment } from "../segment/membership.js";
-import { findSegment } from "../segment/store.js";
 import { CLIENT_ID_PATTERN } from "../shared/ids.js";
-import { contentKeys, STATS_SHARDS } from "./keys.js";
+import { fromAudienceItem, type AudienceCount } from "./audience.js";
+import { AUDIENCE_SK, contentKeys, STATS_SHARDS } from "./keys.js";
 import { findContent } from "./store.js";
 import type { ContentEngagement } from "./types.js";
 
 /**
  * Engagement counters, kept with every event and attributed order instead of recomputed from
  * events. An item's counters are spread over STATS_SHARDS items by member (a viral item gets
- * more events than one item can take); distinct reach is exact because the first event of a
+ * more events than one item can take). Penetration against the audience segment is counted
+ * when the segment is refreshed (audience.ts). Distinct reach is exact because the first event of a
  * member on an item also writes a marker in the member's partition, and the event's
  * transaction is conditioned on the member's version, so two events of one member never both
  * count as "first".
  */
-const COUNTERS = ["reach", "views", "clicks", "shares", "deliveries", "interactions", "interactingMembers", "audienceReach", "conversions", "revenueMinor", "refundedMinor"] as const;
+const COUNTERS = ["reach", "views", "clicks", "shares", "deliveries", "interactions", "interactingMembers", "conversions", "revenueMinor", "refundedMinor"] as const;
 type Counter = (typeof COUNTERS)[number];
 
 const shardOf = (memberId: string) => Number(listShardOf(memberId, STATS_SHARDS));
@@ -54,11 +54,6 @@ export async function eventEngagementWrites(tenantId: string, memberId: string, 
   const interaction = isInteraction(event.type);
   const firstReach = !marker;
   const firstInteraction = interaction && !marker?.interacted;
-  let inAudience = false;
-  if (firstReach && content.audienceSegmentId) {
-    const segment = await findSegment(tenantId, content.audienceSegmentId);
-    inAudience = segment ? await isMemberInSegment(tenantId, segment, memberId) : false;
-  }
   const add: Partial<Record<Counter, number>> = {
     reach: firstReach ? 1 : 0,
     views: event.type === "VIEW" ? 1 : 0,
@@ -67,7 +62,6 @@ export async function eventEngagementWrites(tenantId: string, memberId: string, 
     deliveries: event.type === "MESSAGE_DELIVERED" ? 1 : 0,
     interactions: interaction ? 1 : 0,
     interactingMembers: firstInteraction ? 1 : 0,
-    audienceReach: inAudience ? 1 : 0,
   };
   const writes = [statsUpdate(tenantId, content.contentId, memberId, add)];
   if (firstReach || firstInteraction) {
@@ -75,7 +69,7 @@ export async function eventEngagementWrites(tenantId: string, memberId: string, 
     writes.push({
       Put: {
         TableName: tableName(),
-        Item: { ...markerKey, contentId: content.contentId, reachedAt, inAudience: marker ? Boolean(marker.inAudience) : inAudience, ...(interaction || marker?.interacted ? { interacted: true } : {}) },
+        Item: { ...markerKey, contentId: content.contentId, reachedAt, ...(interaction || marker?.interacted ? { interacted: true } : {}) },
       },
     });
   }
@@ -104,24 +98,31 @@ const empty = (contentId: string): ContentEngagement => ({
   deliveries: 0,
   interactions: 0,
   interactingMembers: 0,
-  audienceReach: 0,
   conversions: 0,
   revenueMinor: 0,
   refundedMinor: 0,
 });
 
-/** Engagement of many items: one BatchGetItem over all their counter shards (100 keys a call). */
+/** Keys one item's engagement reads: its counter shards and its audience count. */
+export const ENGAGEMENT_KEYS_PER_ITEM = STATS_SHARDS + 1;
+
+/** Engagement of many items: one BatchGetItem over their counter shards and audience counts (100 keys a call). */
 export async function getEngagements(tenantId: string, contentIds: readonly string[]): Promise<ContentEngagement[]> {
   const valid = contentIds.filter((id) => CLIENT_ID_PATTERN.test(id));
-  const keyList = valid.flatMap((id) => Array.from({ length: STATS_SHARDS }, (_, shard) => contentKeys.stats(tenantId, id, shard)));
-  const shards = await batchGet<Record<string, unknown>>(keyList);
+  const keyList = valid.flatMap((id) => [...Array.from({ length: STATS_SHARDS }, (_, shard) => contentKeys.stats(tenantId, id, shard)), contentKeys.audience(tenantId, id)]);
+  const items = await batchGet<Record<string, unknown>>(keyList);
   const byId = new Map<string, ContentEngagement>();
-  for (const s of shards) {
+  const audiences = new Map<string, AudienceCount>();
+  for (const s of items) {
+    if (s.sk === AUDIENCE_SK) {
+      audiences.set(s.contentId as string, fromAudienceItem(s));
+      continue;
+    }
     const id = s.contentId as string;
     const e = byId.get(id) ?? empty(id);
     for (const c of COUNTERS) e[c] += Number(s[c] ?? 0);
     if (typeof s.updatedAt === "string" && (!e.updatedAt || s.updatedAt > e.updatedAt)) e.updatedAt = s.updatedAt;
     byId.set(id, e);
   }
-  return contentIds.map((id) => byId.get(id) ?? empty(id));
+  return contentIds.map((id) => ({ ...(byId.get(id) ?? empty(id)), audience: audiences.get(id) }));
 }

@@ -9,14 +9,16 @@ import type { ContentItem } from "./types.js";
  * most selective dimension (tags, then channel, format, pyramid type, author kind), never a
  * scan (a member's own UGC has its own list). The other dimensions are copied onto the entry and applied as a filter on that list.
  */
-export const DIMENSIONS = ["MEMBER", "TAG", "CHANNEL", "FORMAT", "PYRAMID", "AUTHOR", "ALL"] as const;
+export const DIMENSIONS = ["MEMBER", "AUDIENCE", "TAG", "CHANNEL", "FORMAT", "PYRAMID", "AUTHOR", "ALL"] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** The (dimension, value) pairs an item is listed under. */
-export function dimensionValues(c: Pick<ContentItem, "format" | "pyramidType" | "authorKind" | "authorMemberId" | "channels" | "tags">): [Dimension, string][] {
+export function dimensionValues(c: Pick<ContentItem, "format" | "pyramidType" | "authorKind" | "authorMemberId" | "audienceSegmentId" | "channels" | "tags">): [Dimension, string][] {
   return [
     // A member's own posts (UGC): the member centre's "my posts", and erasure.
     ...(c.authorMemberId ? [["MEMBER", c.authorMemberId] as [Dimension, string]] : []),
+    // Items made for a segment: its refresh recounts their penetration.
+    ...(c.audienceSegmentId ? [["AUDIENCE", c.audienceSegmentId] as [Dimension, string]] : []),
     ["ALL", "ALL"],
     ["FORMAT", c.format],
     ["PYRAMID", c.pyramidType],

@@ -5,6 +5,7 @@ export { createContent, findContent, getContent, getContents, updateContent, typ
 export { changeContentStatus, type StatusChange } from "./status.js";
 export { listContents, type ContentFilter } from "./list.js";
 export { contentPyramid, type PyramidLevel } from "./counts.js";
-export { getEngagements, eventEngagementWrites, orderConversionWrites, refundConversionWrite } from "./engagement.js";
+export { recountAudience, type AudienceCount } from "./audience.js";
+export { ENGAGEMENT_KEYS_PER_ITEM, getEngagements, eventEngagementWrites, orderConversionWrites, refundConversionWrite } from "./engagement.js";
 export { publishDueContent, type PublishResult } from "./publish.js";
 export { eraseAuthorContent, ERASED_TITLE } from "./erase.js";

@@ -6,6 +6,7 @@
  * |---|---|---|
  * | Content item | `T#t#CONTENT#<id>` | `CONTENT` |
  * | Engagement counter shard | `T#t#CONTENT#<id>` | `STATS#<shard>` |
+ * | Audience members reached (at the audience's refresh) | `T#t#CONTENT#<id>` | `AUDIENCE` |
  * | List entry | `T#t#CONTENTS#<status or ANY>#<dimension>#<value>` | `<sortAt>#<id>` |
  * | Member reached by an item | `T#t#M#<member>` | `CREACH#<id>` |
  * | Pyramid counts | `T#t` | `CONTENT_COUNTS` |
@@ -17,6 +18,7 @@ import { CLIENT_ID_PATTERN } from "../shared/ids.js";
 export const CONTENT_SK = "CONTENT";
 export const STATS_PREFIX = "STATS#";
 export const REACH_PREFIX = "CREACH#";
+export const AUDIENCE_SK = "AUDIENCE";
 
 /** Counter shards per item: one popular item's events spread over this many items. */
 export const STATS_SHARDS = 4;
@@ -31,6 +33,7 @@ export function assertContentId(contentId: string, field = "id"): string {
 export const contentKeys = {
   partition: (tenantId: string, contentId: string) => `${t(tenantId)}#CONTENT#${assertContentId(contentId)}`,
   item: (tenantId: string, contentId: string): Keys => ({ pk: contentKeys.partition(tenantId, contentId), sk: CONTENT_SK }),
+  audience: (tenantId: string, contentId: string): Keys => ({ pk: contentKeys.partition(tenantId, contentId), sk: AUDIENCE_SK }),
   stats: (tenantId: string, contentId: string, shard: number): Keys => ({ pk: contentKeys.partition(tenantId, contentId), sk: `${STATS_PREFIX}${shard}` }),
   /** One list: items of a status (or `ANY`) having one value of one dimension (or `ALL`). */
   list: (tenantId: string, status: string, dimension: string, value: string) => `${t(tenantId)}#CONTENTS#${status}#${dimension}#${value}`,

@@ -78,17 +78,19 @@ export interface ContentEngagement {
   interactions: number;
   /** Distinct members with at least one interaction. */
   interactingMembers: number;
-  /** Distinct members reached who were in the audience segment when first reached. */
-  audienceReach: number;
   /** Orders attributed to the item (recorded with its contentId). */
   conversions: number;
   /** Their amounts, and what was refunded of them, in minor units. */
   revenueMinor: number;
   refundedMinor: number;
   updatedAt?: string;
+  /** Audience members reached, as of the audience segment's last refresh (audience.ts). */
+  audience?: { segmentId: string; version: number; size: number; reached: number; computedAt: string };
 }
 
 export const MAX_CONTENT_TAGS = 8;
+/** Channels per item: with tags, bounds an item's list entries so a status change fits one transaction. */
+export const MAX_CONTENT_CHANNELS = 6;
 export const MAX_TITLE = 200;
 export const MAX_BODY = 20_000;
 export const MAX_URL = 2_000;

@@ -2,14 +2,16 @@ import * as mv from "../member/validate.js";
 import type { Channel } from "../member/types.js";
 import { ValidationError } from "../shared/errors.js";
 import { cleanText } from "../shared/text.js";
-import { AUTHOR_KINDS, CONTENT_FORMATS, MAX_BODY, MAX_CONTENT_TAGS, MAX_URL, PYRAMID_TYPES, type ContentFormat, type ContentItem, type PyramidType } from "./types.js";
+import { AUTHOR_KINDS, CONTENT_FORMATS, MAX_BODY, MAX_CONTENT_CHANNELS, MAX_CONTENT_TAGS, MAX_URL, PYRAMID_TYPES, type ContentFormat, type ContentItem, type PyramidType } from "./types.js";
 
 export const format = (value: string, field: string): ContentFormat => mv.oneOf(CONTENT_FORMATS, value, field);
 export const pyramidType = (value: string, field: string): PyramidType => mv.oneOf(PYRAMID_TYPES, value, field);
 export const authorKind = (value: string, field: string) => mv.oneOf(AUTHOR_KINDS, value, field);
 
 export function channels(values: readonly string[] | null | undefined, field: string): Channel[] {
-  return [...new Set((values ?? []).map((v) => mv.channel(v, field)))];
+  const list = [...new Set((values ?? []).map((v) => mv.channel(v, field)))];
+  if (list.length > MAX_CONTENT_CHANNELS) throw new ValidationError(`${field}: a content item goes to at most ${MAX_CONTENT_CHANNELS} channels`, field);
+  return list;
 }
 
 export function tags(values: readonly string[] | null | undefined, field: string): string[] {

@@ -7,6 +7,7 @@ import { backoff, transact, TransactionCancelled } from "../db/transact.js";
 import { buildUpdate } from "../db/update.js";
 import { listShardOf } from "../member/item.js";
 import { changeTags } from "../member/tags.js";
+import { recountAudience } from "../content/audience.js";
 import { ConflictError, DomainError } from "../shared/errors.js";
 import { getSettings } from "../tenant/settings.js";
 import { evaluationClock } from "./evaluate.js";
@@ -35,6 +36,7 @@ import type { Segment, SegmentSizePoint } from "./types.js";
  * 5. The winner applies the segment's tag (source RULE) to members who lack it and takes it
  *    from members who have it from a rule but are no longer in (manual tags are never touched).
  *    This converges from the current state, so a run that died half-way is healed by the next.
+ * 6. The winner recounts the penetration of content items made for this segment.
  */
 export interface MatchedMember {
   memberId: string;
@@ -199,6 +201,8 @@ export async function materialise(tenantId: string, segment: Segment, matched: r
   }
 
   const tags = segment.applyTag ? await applyRuleTag(tenantId, segment.applyTag, matched, opts.shards) : { added: 0, removed: 0 };
+  // Content made for this audience: penetration against the membership just made current.
+  await recountAudience(tenantId, segmentId, version, ids, computedAt);
   const updated: Segment = { ...allocated, currentVersion: version, size: ids.length, entered, left, computedAt, durationMs, computedRevision: segment.revision, cleanedThrough: Math.max(cleaned, version - 1) };
   return { segment: updated, applied: true, version, size: ids.length, entered, left, tagsAdded: tags.added, tagsRemoved: tags.removed, durationMs };
 }

@@ -30,7 +30,7 @@ export const contentById = defineLoader(
 /** Engagement counters of many items: one BatchGetItem over their counter shards. */
 const engagementById = defineLoader(
   "content.engagement",
-  (tenantId) => new DataLoader<string, Content.ContentEngagement>((ids) => Content.getEngagements(tenantId, ids), { maxBatchSize: Math.floor(100 / Content.STATS_SHARDS) }),
+  (tenantId) => new DataLoader<string, Content.ContentEngagement>((ids) => Content.getEngagements(tenantId, ids), { maxBatchSize: Math.floor(100 / Content.ENGAGEMENT_KEYS_PER_ITEM) }),
 );
 
 const by = (ctx: Context) => ({ actor: ctx.principal.principalId });
@@ -43,6 +43,9 @@ const payload = (ctx: Context, content: C) => {
 async function loadStored(ctx: Context, id: string): Promise<C | null> {
   return (await contentById(ctx).load(id)) ?? null;
 }
+
+/** The audience count, if it is for the item's current audience segment. */
+const audienceOf = (e: E) => (e.audience && e.audience.segmentId === e.audienceSegmentId ? e.audience : undefined);
 
 type UpdateArgs = { input: Content.UpdateContentInput & { id: string } };
 
@@ -100,11 +103,13 @@ export const contentResolvers: Resolvers = {
   },
   ContentEngagement: {
     interactionRate: (e: E) => (e.reach > 0 ? e.interactions / e.reach : null),
-    audienceSize: async (e: E, _: unknown, ctx: Context) => (e.audienceSegmentId ? ((await segmentById(ctx).load(e.audienceSegmentId))?.size ?? null) : null),
-    penetration: async (e: E, _: unknown, ctx: Context) => {
-      const size = e.audienceSegmentId ? (await segmentById(ctx).load(e.audienceSegmentId))?.size : undefined;
-      return size ? e.audienceReach / size : null;
+    audienceReach: (e: E) => audienceOf(e)?.reached ?? null,
+    audienceSize: (e: E) => audienceOf(e)?.size ?? null,
+    penetration: (e: E) => {
+      const a = audienceOf(e);
+      return a && a.size > 0 ? a.reached / a.size : null;
     },
+    audienceComputedAt: (e: E) => audienceOf(e)?.computedAt ?? null,
     attributedRevenue: async (e: E, _: unknown, ctx: Context) => money(e.revenueMinor - e.refundedMinor, (await getSettings(ctx.tenantId)).currency),
   },
 };
