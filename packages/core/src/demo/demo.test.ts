@@ -6,6 +6,8 @@ import { normalisePhone } from "../shared/contact.js";
 import { getStores } from "../store/index.js";
 import { getSettings } from "../tenant/index.js";
 import { newTenantId } from "../test/tenant.js";
+import { getEngagements, listContents } from "../content/index.js";
+import { listSegments } from "../segment/index.js";
 import { DEFAULT_DEMO_MEMBERS, DEMO_ANCHOR, generateDemoBrand, isDemoLoaded, loadDemoBrand, type DemoMember, type DemoPlan } from "./index.js";
 
 const minor = (yuan: number) => Math.round(yuan * 100);
@@ -115,6 +117,8 @@ describe("demo brand", () => {
     expect(counts.filter((c) => c === 1).length).toBeGreaterThan(counts.filter((c) => c >= 2).length / 2);
     expect(counts.filter((c) => c >= 10).length).toBeGreaterThan(50);
     expect(plan.members.flatMap((m) => m.orders).filter((o) => o.storeId).length).toBeGreaterThan(plan.totals.orders * 0.3);
+    // Some orders follow a click on content within a week: attributed to it (content conversions).
+    expect(plan.members.flatMap((m) => m.orders).filter((o) => o.contentId).length).toBeGreaterThan(10);
   });
 
   it("loads through the domain so every stat matches the plan, and a second load changes nothing", { timeout: 240_000 }, async () => {
@@ -127,10 +131,35 @@ describe("demo brand", () => {
     const before = await expectLoaded(t, plan);
 
     const second = await loadDemoBrand(t, { members: 150 });
-    expect(second.written).toEqual({ members: 0, stores: 0, orders: 0, refunds: 0, events: 0, redemptions: 0 });
+    expect(second.written).toEqual({ members: 0, stores: 0, orders: 0, refunds: 0, events: 0, redemptions: 0, content: 0 });
     expect(second.skipped).toBe(150);
     const after = await expectLoaded(t, plan);
     expect(after.map((m) => m.version)).toEqual(before.map((m) => m.version));
+    // Content: every item's counters equal a count over the plan's events and orders.
+    expect(first.written.content).toBe(15);
+    const contents = await listContents(t, {}, { first: 100 });
+    expect(contents.items.map((c) => c.status).sort()).toEqual([...Array(12).fill("PUBLISHED"), "ARCHIVED", "DRAFT", "SCHEDULED"].sort());
+    const engagement = await getEngagements(t, contents.items.map((c) => c.contentId));
+    const events = plan.members.flatMap((m) => m.events.map((e) => ({ ...e, memberId: m.memberId })));
+    const orders = plan.members.flatMap((m) => m.orders);
+    contents.items.forEach((c, i) => {
+      const on = events.filter((e) => e.contentId === c.contentId);
+      const interactions = on.filter((e) => e.type !== "VIEW" && e.type !== "MESSAGE_DELIVERED");
+      const attributed = orders.filter((o) => o.contentId === c.contentId);
+      expect(engagement[i], c.contentId).toMatchObject({
+        reach: new Set(on.map((e) => e.memberId)).size,
+        views: on.filter((e) => e.type === "VIEW").length,
+        clicks: on.filter((e) => e.type === "CLICK").length,
+        shares: on.filter((e) => e.type === "SHARE").length,
+        interactions: interactions.length,
+        interactingMembers: new Set(interactions.map((e) => e.memberId)).size,
+        conversions: attributed.length,
+        revenueMinor: attributed.reduce((s, o) => s + minor(o.amount), 0),
+      });
+    });
+    expect(engagement.reduce((s, e) => s + e.reach, 0)).toBeGreaterThan(0);
+    expect(contents.items.find((c) => c.authorKind === "MEMBER")).toMatchObject({ contentId: "ct-ugc-latte-art", pyramidType: "EMOTIONAL" });
+    expect((await listSegments(t, "ACTIVE", { first: 100 })).items).toHaveLength(6);
     const busiest = plan.members.reduce((a, b) => (b.orders.length > a.orders.length ? b : a));
     const listed = await listMemberOrders(t, busiest.memberId, { first: 100 });
     expect(listed.items.map((o) => o.orderId).sort()).toEqual(busiest.orders.map((o) => o.orderId).sort());

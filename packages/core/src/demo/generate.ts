@@ -63,6 +63,8 @@ export interface DemoOrder {
   items: DemoOrderLine[];
   occurredAt: string;
   campaignId?: string;
+  /** Content item clicked in the 7 days before the order (last click): its conversions. */
+  contentId?: string;
 }
 
 export interface DemoRefund {
@@ -525,6 +527,7 @@ function behave(r: Random, p: Person, anchor: number, storesByCity: Map<string, 
   }
   raw.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
   const events: DemoEvent[] = raw.map((e, k) => ({ eventId: `${p.memberId}-e${pad(k + 1, 3)}`, ...e }));
+  attributeToContent(orders, events);
 
   // Tier and rule tags as of the anchor.
   const lastOrder = orderTimes.length > 0 ? orderTimes[orderTimes.length - 1]! : undefined;
@@ -643,4 +646,21 @@ function latestEvent(members: DemoMember[]): string {
   const event: DemoEvent = { eventId: `${newest.memberId}-e001`, type: "MESSAGE_DELIVERED", channel: "WECOM", occurredAt: iso(at) };
   newest.events.push(event);
   return event.eventId;
+}
+
+/** Days after a click within which an order is attributed to the clicked item (last click wins). */
+const ATTRIBUTION_DAYS = 7;
+
+/**
+ * Last click wins: an order placed within ATTRIBUTION_DAYS after a click on a content item is
+ * attributed to the latest such item. Uses no randomness, so the rest of the plan is unchanged by it.
+ */
+function attributeToContent(orders: DemoOrder[], events: readonly DemoEvent[]): void {
+  const clicks = events.filter((e) => e.type === "CLICK" && e.contentId).map((e) => ({ at: Date.parse(e.occurredAt), contentId: e.contentId! }));
+  if (clicks.length === 0) return;
+  for (const o of orders) {
+    const at = Date.parse(o.occurredAt);
+    const last = clicks.filter((c) => c.at <= at && c.at > at - ATTRIBUTION_DAYS * DAY).at(-1);
+    if (last) o.contentId = last.contentId;
+  }
 }

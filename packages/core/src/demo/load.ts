@@ -5,7 +5,9 @@ import { movePoints } from "../points/index.js";
 import { ConflictError, RetryableError } from "../shared/errors.js";
 import { createStore, findStore } from "../store/index.js";
 import { getSettings, updateSettings } from "../tenant/index.js";
+import { demoUgcAuthor, loadDemoContent } from "./content.js";
 import { DEFAULT_DEMO_MEMBERS, DEFAULT_DEMO_SEED, generateDemoBrand, type DemoMember } from "./generate.js";
+import { ensureDemoSegments } from "./segments.js";
 
 /**
  * Writes a demo plan through the domain functions (createMember, recordOrders, recordRefund,
@@ -40,7 +42,7 @@ export interface DemoCounts {
 }
 
 export interface DemoProgress {
-  phase: "settings" | "stores" | "members" | "finishing" | "done";
+  phase: "settings" | "stores" | "content" | "members" | "finishing" | "done";
   /** Members handled so far (written or found complete) and in all. */
   membersDone: number;
   membersTotal: number;
@@ -54,7 +56,7 @@ export interface DemoLoadResult {
   /** What the plan holds. */
   planned: DemoCounts & { stores: number };
   /** What this run wrote (zero everywhere when the demo was already complete). */
-  written: DemoCounts & { stores: number };
+  written: DemoCounts & { stores: number; content: number };
   /** Members found complete and skipped. */
   skipped: number;
   ms: number;
@@ -92,6 +94,12 @@ export async function loadDemoBrand(tenantId: string, options: DemoLoadOptions =
     }
   }
 
+  // Segments (empty until the segments job or a refresh) and content before the members, so
+  // the members' events and attributed orders move the content counters.
+  report("content");
+  const segments = await ensureDemoSegments(tenantId);
+  let contentWritten = await loadDemoContent(tenantId, plan, segments, { ugc: false });
+
   report("members");
   const snapshot = await getMembers(tenantId, plan.members.map((m) => m.memberId));
   const pointsPerUnit = (await getSettings(tenantId)).pointsPerUnit;
@@ -113,6 +121,16 @@ export async function loadDemoBrand(tenantId: string, options: DemoLoadOptions =
   const signals = new Map<string, () => void>();
   for (const { member } of todo) finished.set(member.memberId, new Promise<void>((resolve) => signals.set(member.memberId, resolve)));
   const stores = new KeyedLock();
+  // The UGC's author first: the post must exist, naming its member, before the events on it.
+  const authorId = demoUgcAuthor(plan);
+  const authorAt = todo.findIndex((t) => t.member.memberId === authorId);
+  if (authorAt >= 0) {
+    const [author] = todo.splice(authorAt, 1);
+    await withRetries(() => loadMember(tenantId, author!.member, author!.stored, sentinel, finished, stores, written));
+    membersDone++;
+    signals.get(authorId)?.();
+  }
+  contentWritten += await loadDemoContent(tenantId, plan, segments, { ugc: true });
   let failure: unknown;
   let next = 0;
   const worker = async () => {
@@ -143,7 +161,7 @@ export async function loadDemoBrand(tenantId: string, options: DemoLoadOptions =
     tenantId,
     seed,
     planned: { ...plan.totals, stores: plan.stores.length },
-    written: { ...written, stores: storesWritten },
+    written: { ...written, stores: storesWritten, content: contentWritten },
     skipped,
     ms: Date.now() - started,
   };

@@ -33,7 +33,7 @@ describe("runDemoJobs", () => {
 
     const again: string[] = [];
     expect(await runDemoJobs(tenant, (l) => again.push(l))).toMatchObject({ ran: 0, failed: 0 });
-    expect(again).toEqual([`Metrics         snapshots as of ${first.asOf} already computed (retention, predictive-clv, tiers)`]);
+    expect(again).toEqual([`Metrics         snapshots as of ${first.asOf} already computed (retention, predictive-clv, tiers, segments)`]);
   });
 
   it("reports a failed job in one line and goes on with the next", async () => {

@@ -2,6 +2,7 @@ import { defaultAsOf, runJob, type JobRunResult, type RawParams } from "@growth/
 import { getClvSnapshot } from "@growth/core/metrics/clv-job";
 import { getRetention } from "@growth/core/metrics/retention";
 import { getTierSnapshot } from "@growth/core/metrics/tiers";
+import { listSegments } from "@growth/core/segment";
 import { JOB_SCHEDULES, nextFire, parseSchedule, TASK_SCHEDULES, type JobSchedule, type Schedule, type TaskSchedule } from "@growth/core/schedules";
 import { runTask, type TaskResult } from "@growth/core/tasks";
 import { getSettings } from "@growth/core/tenant";
@@ -28,7 +29,15 @@ const DEMO_JOBS: { job: string; params: RawParams; exists: (tenantId: string, as
   { job: "retention", params: { period: "MONTH" }, exists: (t, d) => getRetention(t, { period: "MONTH", basis: "ANY_ACTIVITY", asOf: d }) },
   { job: "predictive-clv", params: {}, exists: (t, d) => getClvSnapshot(t, d) },
   { job: "tiers", params: {}, exists: (t, d) => getTierSnapshot(t, d) },
+  // After CLV (segments on predicted CLV); materialising also counts content penetration.
+  { job: "segments", params: {}, exists: (t) => allSegmentsComputed(t) },
 ];
+
+/** True when every active segment (of the first 100) has a membership; vacuously when there are none. */
+async function allSegmentsComputed(tenantId: string): Promise<true | undefined> {
+  const { items } = await listSegments(tenantId, "ACTIVE", { first: 100 });
+  return items.every((s) => s.computedAt) ? true : undefined;
+}
 
 export interface DemoJobsResult {
   asOf: string;
@@ -38,8 +47,9 @@ export interface DemoJobsResult {
 }
 
 /**
- * Runs retention (WEEK, MONTH), predictive CLV and tiers for a tenant as of its latest complete
- * day (yesterday in its zone), each only if its snapshot for that day is missing, with one line
+ * Runs retention (WEEK, MONTH), predictive CLV, tiers and segments for a tenant as of its latest
+ * complete day (yesterday in its zone), each only if its snapshot for that day is missing (for
+ * segments: while a saved segment has never been computed), with one line
  * per run (or one line when all are there). A failed job is reported and the next one runs.
  */
 export async function runDemoJobs(tenantId: string, out: (line: string) => void, opts: { run?: LocalRunner; now?: Date; stopping?: () => boolean } = {}): Promise<DemoJobsResult> {
@@ -63,7 +73,7 @@ export async function runDemoJobs(tenantId: string, out: (line: string) => void,
       out(`Metrics         ${name} as of ${asOf} failed: ${(error as Error).message} (npm run jobs -- ${job} --tenant ${tenantId} resumes it)`);
     }
   }
-  if (ran === 0 && failed === 0 && !opts.stopping?.()) out(`Metrics         snapshots as of ${asOf} already computed (retention, predictive-clv, tiers)`);
+  if (ran === 0 && failed === 0 && !opts.stopping?.()) out(`Metrics         snapshots as of ${asOf} already computed (retention, predictive-clv, tiers, segments)`);
   return { asOf, ran, failed, ms: Math.round(performance.now() - started) };
 }
 

@@ -79,7 +79,7 @@ describe("npm start", () => {
     expect(stdout).toMatch(/Demo brand\s+20 members/);
     // The demo's metrics as of its latest complete day, one line per job, before the API is ready.
     const metrics = stdout.split("\n").filter((l) => l.startsWith("Metrics "));
-    expect(metrics.map((l) => /^Metrics\s+(weekly retention|monthly retention|CLV|tiers) as of \d{4}-\d{2}-\d{2}: .* \(\d+\.\d s\)$/.exec(l)?.[1]), stdout).toEqual(["weekly retention", "monthly retention", "CLV", "tiers"]);
+    expect(metrics.map((l) => /^Metrics\s+(weekly retention|monthly retention|CLV|tiers|segments for demo) as of \d{4}-\d{2}-\d{2}: .* \(\d+\.\d s\)$/.exec(l)?.[1]), stdout).toEqual(["weekly retention", "monthly retention", "CLV", "tiers", "segments for demo"]);
     expect(stdout.indexOf("Metrics ")).toBeLessThan(stdout.indexOf("GraphQL API"));
     // The schedules of the cloud, on local timers.
     expect(stdout).toMatch(/^Schedule\s+retention for demo: daily at 02:00 Asia\/Shanghai \(cron\(0 18 \* \* \? \*\)\), next \d{4}-\d{2}-\d{2}T18:00:00\.000Z$/m);
@@ -99,6 +99,14 @@ describe("npm start", () => {
       data: { tierPyramid: { current: { counts: { total: number } } }; cohortRetention: { members: number }; clvSnapshot: { members: number } };
     };
     expect(metricsData.data).toEqual({ tierPyramid: { current: { counts: { total: 20 } } }, cohortRetention: { members: 20 }, clvSnapshot: { members: 20 } });
+    // Saved segments, materialised, and content items with their workflow states.
+    const demo = (await post("{ segments(first: 10) { edges { node { name size computedAt } } } contents(first: 20) { edges { node { id status } } } contentPyramid { pyramidType live } }")) as {
+      data: { segments: { edges: { node: { size: number | null; computedAt: string | null } }[] }; contents: { edges: { node: { status: string } }[] }; contentPyramid: { live: number }[] };
+    };
+    expect(demo.data.segments.edges).toHaveLength(6);
+    for (const { node } of demo.data.segments.edges) expect(node.computedAt).not.toBeNull();
+    expect(demo.data.contents.edges.map((e) => e.node.status).sort()).toEqual([...Array(12).fill("PUBLISHED"), "ARCHIVED", "DRAFT", "SCHEDULED"].sort());
+    expect(demo.data.contentPyramid.reduce((s, l) => s + l.live, 0)).toBe(14);
 
     started.child.kill("SIGTERM");
     const code = await Promise.race([started.exit, new Promise<string>((r) => setTimeout(() => r("still running"), 30_000))]);
