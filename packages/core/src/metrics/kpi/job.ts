@@ -40,6 +40,7 @@ export const kpiJob = defineJob<KpiPartial, KpiSnapshot>({
     const all = s.scopes[ALL_SCOPE]!;
     const pct = (v: number | null) => (v === null ? "n/a" : `${(v * 100).toFixed(1)}%`);
     const channels = Object.keys(s.scopes).length - 1;
-    return `KPIs as of ${s.asOf}: ${all.MEMBERS} members, ${all.ACTIVE_MEMBERS_30D} active in 30 days, conversion ${pct(all.CONVERSION_RATE)}, ${channels} channels, ${Object.keys(all).length} metrics per scope written`;
+    const plural = channels === 1 ? "" : "s";
+    return `KPIs as of ${s.asOf}: ${all.MEMBERS} members, ${all.ACTIVE_MEMBERS_30D} active in 30 days, conversion ${pct(all.CONVERSION_RATE)}, ${channels} channel${plural}, ${Object.keys(all).length} metrics per scope written`;
   },
 });
