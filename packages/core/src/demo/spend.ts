@@ -6,8 +6,8 @@ import { Random } from "./random.js";
 
 /**
  * The demo brand's marketing spend (the C of CAC and ROI), derived from the plan so the numbers
- * look like a brand's: each month, acquisition spend per source channel of about the channel's
- * typical cost per member times the members who joined through it (referred members cost
+ * look like a brand's: each week, acquisition spend per source channel of about the channel's
+ * typical cost per member times the members who joined through it that week (referred members cost
  * nothing); each campaign, message and ad spend on WeCom, the official account and SMS of
  * 15-40% of the revenue its orders brought. Deterministic for a seed and size.
  */
@@ -17,23 +17,29 @@ const CHANNEL_CAC: Partial<Record<Channel, number>> = { MINI_PROGRAM: 18, STORE:
 const CAMPAIGN_CHANNELS: readonly Channel[] = ["WECOM", "WECHAT_OA", "SMS"];
 
 const localDate = (ms: number) => new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+/** The Monday of a local date's ISO week (1970-01-05 was a Monday). */
+const mondayOf = (date: string) => {
+  const day = Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+  return new Date((day - ((day - 4) % 7)) * 86_400_000).toISOString().slice(0, 10);
+};
 const yuan = (v: number) => Math.max(0.01, Math.round(v * 100) / 100);
 
 export function demoSpend(plan: DemoPlan): MarketingSpendInput[] {
   const prefix = demoIdPrefix(plan.seed, plan.memberCount);
   const r = Random.derive(plan.seed, "spend", plan.memberCount);
-  const joined = new Map<string, number>(); // `YYYY-MM|channel` → members
+  // Acquisition spend is booked weekly (on the Monday), so every 7- or 30-day window holds some.
+  const joined = new Map<string, number>(); // `<Monday>|<channel>` → members
   for (const m of plan.members) {
     if (m.referrerId) continue;
-    const key = `${localDate(Date.parse(m.joinedAt)).slice(0, 7)}|${m.sourceChannel}`;
+    const key = `${mondayOf(localDate(Date.parse(m.joinedAt)))}|${m.sourceChannel}`;
     joined.set(key, (joined.get(key) ?? 0) + 1);
   }
   const out: MarketingSpendInput[] = [];
   for (const key of [...joined.keys()].sort()) {
-    const [month, channel] = key.split("|") as [string, Channel];
+    const [week, channel] = key.split("|") as [string, Channel];
     const cac = CHANNEL_CAC[channel];
     if (!cac) continue;
-    out.push({ spendId: `${prefix}-sp-${month}-${channel}`, channel, date: `${month}-01`, amount: yuan(joined.get(key)! * cac * (0.8 + 0.4 * r.next())), note: "渠道拉新投放" });
+    out.push({ spendId: `${prefix}-sp-${week}-${channel}`, channel, date: week, amount: yuan(joined.get(key)! * cac * (0.8 + 0.4 * r.next())), note: "渠道拉新投放" });
   }
   const revenue = new Map<string, number>();
   for (const m of plan.members) for (const o of m.orders) if (o.campaignId) revenue.set(o.campaignId, (revenue.get(o.campaignId) ?? 0) + o.amount);
