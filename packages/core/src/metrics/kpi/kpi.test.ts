@@ -11,7 +11,8 @@ import { newTenantId } from "../../test/tenant.js";
 import { computeKpis, type KpiSnapshot } from "./compute.js";
 import { KPI_AS_OF, KPI_FIXTURE_ITEMS, loadKpiFixture } from "./kpi-fixture.js";
 import { KPI_METRIC_NAMES, type KpiValues } from "./metrics.js";
-import { emptyKpiPartial, type KpiMemberState } from "./partial.js";
+import { kpiJob } from "./job.js";
+import { emptyKpiPartial, type KpiMemberState, type KpiPartial } from "./partial.js";
 import { getKpiSeries, getKpiSnapshot } from "./store.js";
 
 let tenant: string;
@@ -211,6 +212,27 @@ describe("kpi job: invariance, reruns, resumption", () => {
 });
 
 describe("computeKpis (pure)", () => {
+  it("merge is commutative and associative, and survives encode/decode exactly", () => {
+    const member = (over: Partial<KpiMemberState>): KpiMemberState => ({
+      facts: null, windows: 0, first: null, last: null, orders: 0, gross: 0, orders30: 0, gross30: 0, refunds: 0, survey: [0, 0, 0, 0, 0, 0], ...over,
+    });
+    const facts = { status: "A" as const, joinDay: 20_000, channel: "APP", referrerId: "r", mergedInto: null, profile: 4, updatedDay: 20_100 };
+    const parts = (): KpiPartial[] => [
+      { members: new Map([["a", member({ facts })], ["b", member({ windows: 4, first: 20_050, last: 20_090, orders: 2, gross: 500, orders30: 1, gross30: 200 })]]), spend: new Map([["APP\u0000c1", [100, 300]]]), orderChannels: new Map([["APP", [1, 200, 2, 500]]]), campaigns: new Map() },
+      { members: new Map([["a", member({ windows: 9, first: 20_010, last: 20_020, refunds: 50, survey: [1, 1, 0, 2, 1, 1] })]]), spend: new Map([["APP\u0000c1", [0, 40]]]), orderChannels: new Map(), campaigns: new Map([["c1", [0, 0, 1, 70]]]) },
+      { members: new Map([["b", member({ facts: { ...facts, referrerId: null }, windows: 2, first: 20_040, last: 20_095, orders: 1, gross: 70 })]]), spend: new Map(), orderChannels: new Map([["APP", [0, 0, 1, 70]]]), campaigns: new Map() },
+    ];
+    const canonical = (p: KpiPartial) => JSON.stringify(kpiJob.encode({ members: new Map([...p.members].sort()), spend: new Map([...p.spend].sort()), orderChannels: new Map([...p.orderChannels].sort()), campaigns: new Map([...p.campaigns].sort()) }));
+    const m = kpiJob.merge;
+    const [a1, b1, c1] = parts();
+    const left = canonical(m(m(a1!, b1!), c1!));
+    const [a2, b2, c2] = parts();
+    expect(canonical(m(a2!, m(c2!, b2!)))).toBe(left);
+    const [a3, b3, c3] = parts();
+    expect(canonical(kpiJob.decode(JSON.parse(JSON.stringify(kpiJob.encode(m(c3!, m(b3!, a3!)))))))).toBe(left);
+    expect(JSON.parse(left).members[0]).toEqual(["a", ["A", 20_000, "APP", "r", null, 4, 20_100], 9, 20_010, 20_020, 0, 0, 0, 0, 50, [1, 1, 0, 2, 1, 1]]);
+  });
+
   it("freshness = mean days since each ACTIVE member item was last updated, clamped at 0", () => {
     const p = emptyKpiPartial();
     const state = (updatedDay: number, status: "A" | "E"): KpiMemberState => ({
