@@ -131,7 +131,7 @@ describe("Jobs stack", () => {
       ]);
       expect(rule!.Properties.Targets[0].Arn).toEqual({ Ref: Object.keys(jobs.findResources("AWS::StepFunctions::StateMachine"))[0] });
     }
-    expect(JOB_SCHEDULES.map((s) => s.job)).toEqual(["retention", "predictive-clv", "tiers", "segments"]);
+    expect(JOB_SCHEDULES.map((s) => s.job)).toEqual(["retention", "predictive-clv", "tiers", "kpi", "segments"]);
     // EventBridge may start the machine.
     jobs.hasResourceProperties("AWS::IAM::Policy", {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: "states:StartExecution", Effect: "Allow" })]) },
@@ -172,6 +172,16 @@ describe("Jobs stack", () => {
     }
     jobs.hasResourceProperties("AWS::Lambda::Permission", { Action: "lambda:InvokeFunction", Principal: "events.amazonaws.com", FunctionName: { "Fn::GetAtt": [taskFn, "Arn"] } });
     jobs.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "Errors", Namespace: "AWS/Lambda", Threshold: 1, AlarmActions: [{ Ref: Match.stringLikeRegexp("^JobAlarms") }] });
+  });
+
+  it("starts the KPI snapshot daily at 19:30 UTC (03:30 Shanghai, after tiers) for each tenant, one execution without parameters", () => {
+    const rules = Object.values(jobs.findResources("AWS::Events::Rule")).filter((r) => r.Properties.Description.startsWith("kpi for "));
+    expect(rules.map((r) => r.Properties.Description).sort()).toEqual(["kpi for brand-2, daily at 03:30 Asia/Shanghai", "kpi for demo, daily at 03:30 Asia/Shanghai"]);
+    for (const rule of rules) {
+      const tenantId = /^kpi for ([^,]+),/.exec(rule.Properties.Description)![1];
+      expect(rule.Properties).toMatchObject({ ScheduleExpression: "cron(30 19 * * ? *)", State: "ENABLED" });
+      expect(rule.Properties.Targets.map((t: { Input: string }) => JSON.parse(t.Input))).toEqual([{ tenantId, job: "kpi", params: {} }]);
+    }
   });
 
   it("alarms on failed, timed-out and aborted executions, to an SNS topic", () => {

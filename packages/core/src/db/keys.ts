@@ -85,6 +85,11 @@ export const keys = {
     sk: "REQ",
   }),
 
+  /** Marketing spend (CAC, ROI), by the client's id; gsi1 lists a brand's spend by date. */
+  marketingSpend: (tenantId: string, spendId: string): Keys => ({ pk: `${t(tenantId)}#SPEND#${spendId}`, sk: "SPEND" }),
+  spendOfTenant: (tenantId: string) => `${t(tenantId)}#SPENDS`,
+  spendSort: (date: string, spendId: string) => `${date}#${spendId}`,
+
   store: (tenantId: string, storeId: string): Keys => ({ pk: `${t(tenantId)}#STORE#${storeId}`, sk: "STORE" }),
   storesByGeoCell: (tenantId: string, cell: string) => `${t(tenantId)}#GEO#${cell}`,
   storesOfTenant: (tenantId: string) => `${t(tenantId)}#STORES`,

@@ -132,19 +132,22 @@ export async function queryPage<T>(tenantId: string, scope: string, q: Partition
   return { items: items as T[], cursors, endCursor: cursors[cursors.length - 1] ?? null, hasNextPage: more };
 }
 
-/** Every item of a partition (bounded lists only: a member's tags or identities). */
+/** Every item of a partition (bounded lists only: a member's tags or identities), or of a sort-key range `skFrom`..`skTo` (both needed). */
 export async function queryAll<T>(q: PartitionQuery, consistent = false): Promise<T[]> {
   const f = fields(q.index);
   const all: T[] = [];
   let start: Record<string, unknown> | undefined;
+  const range = q.skFrom !== undefined && q.skTo !== undefined;
+  const condition = range ? "#pk = :pk AND #sk BETWEEN :from AND :to" : q.skPrefix !== undefined ? "#pk = :pk AND begins_with(#sk, :prefix)" : "#pk = :pk";
+  const values = range ? { ":from": q.skFrom, ":to": q.skTo } : q.skPrefix !== undefined ? { ":prefix": q.skPrefix } : {};
   do {
     const out = await documentClient().send(
       new QueryCommand({
         TableName: tableName(),
         IndexName: q.index,
-        KeyConditionExpression: q.skPrefix !== undefined ? "#pk = :pk AND begins_with(#sk, :prefix)" : "#pk = :pk",
-        ExpressionAttributeNames: { "#pk": f.pk, ...(q.skPrefix !== undefined ? { "#sk": f.sk } : {}) },
-        ExpressionAttributeValues: { ":pk": q.pk, ...(q.skPrefix !== undefined ? { ":prefix": q.skPrefix } : {}) },
+        KeyConditionExpression: condition,
+        ExpressionAttributeNames: { "#pk": f.pk, ...(condition.includes("#sk") ? { "#sk": f.sk } : {}) },
+        ExpressionAttributeValues: { ":pk": q.pk, ...values },
         ExclusiveStartKey: start,
         ConsistentRead: q.index ? undefined : consistent,
       }),

@@ -2,3 +2,4 @@ export * from "./generate.js";
 export * from "./load.js";
 export { BRAND as DEMO_BRAND, DEMO_ANCHOR, DEMO_START } from "./catalog.js";
 export { Random } from "./random.js";
+export { demoSpend, ensureDemoSpend, writeDemoSpend } from "./spend.js";

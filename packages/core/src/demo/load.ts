@@ -8,6 +8,7 @@ import { getSettings, updateSettings } from "../tenant/index.js";
 import { demoUgcAuthor, loadDemoContent } from "./content.js";
 import { DEFAULT_DEMO_MEMBERS, DEFAULT_DEMO_SEED, generateDemoBrand, type DemoMember } from "./generate.js";
 import { ensureDemoSegments } from "./segments.js";
+import { writeDemoSpend } from "./spend.js";
 
 /**
  * Writes a demo plan through the domain functions (createMember, recordOrders, recordRefund,
@@ -151,6 +152,8 @@ export async function loadDemoBrand(tenantId: string, options: DemoLoadOptions =
   if (failure !== undefined) throw failure;
 
   report("finishing");
+  // Marketing spend (CAC, ROI) before the sentinel, so a finished load has all of it.
+  await writeDemoSpend(tenantId, plan);
   const owner = plan.members.find((m) => m.events.some((e) => e.eventId === sentinel))!;
   const last = owner.events.find((e) => e.eventId === sentinel)!;
   const sentinelResult = await recordEvent(tenantId, { ...last, memberId: owner.memberId });

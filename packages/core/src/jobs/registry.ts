@@ -1,6 +1,7 @@
 import { retentionJob } from "../metrics/retention/job.js";
 import { clvJob } from "../metrics/clv-job/job.js";
 import { tiersJob } from "../metrics/tiers/job.js";
+import { kpiJob } from "../metrics/kpi/job.js";
 import { segmentsJob } from "../segment/job.js";
 import type { AnyJob } from "./job.js";
 import { ValidationError } from "../shared/errors.js";
@@ -31,4 +32,5 @@ export function jobNames(): string[] {
 registerJob(retentionJob);
 registerJob(clvJob);
 registerJob(tiersJob);
+registerJob(kpiJob);
 registerJob(segmentsJob);

@@ -37,7 +37,7 @@ export const TASK_SCHEDULES: TaskSchedule[] = [
   { task: "content-publish", cron: "rate(1 minute)", description: "every minute" },
 ];
 
-/** Later jobs (kpi, journeys) add their schedule here. */
+/** Later jobs (journeys) add their schedule here. */
 export const JOB_SCHEDULES: JobSchedule[] = [
   {
     job: "retention",
@@ -60,6 +60,14 @@ export const JOB_SCHEDULES: JobSchedule[] = [
     // as-of "yesterday". If CLV is still running, tiers use the previous day's predictions.
     cron: "cron(0 19 * * ? *)",
     description: "daily at 03:00 Asia/Shanghai",
+    variants: [{}],
+  },
+  {
+    job: "kpi",
+    // 03:30 Asia/Shanghai, after tiers (the last of the daily metrics): as-of "yesterday". It reads
+    // only members, orders, refunds, events and spend, so it does not wait for the other jobs.
+    cron: "cron(30 19 * * ? *)",
+    description: "daily at 03:30 Asia/Shanghai",
     variants: [{}],
   },
   {

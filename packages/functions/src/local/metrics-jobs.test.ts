@@ -5,6 +5,7 @@
 import { createMember } from "@growth/core/member";
 import { recordOrder } from "@growth/core/order";
 import type { JobRunResult } from "@growth/core/jobs";
+import { getKpiSnapshot } from "@growth/core/metrics/kpi";
 import { getTierSnapshot } from "@growth/core/metrics/tiers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { newTenantId } from "../test/tenant.js";
@@ -15,7 +16,7 @@ afterEach(() => {
 });
 
 describe("runDemoJobs", () => {
-  it("runs retention WEEK and MONTH, predictive CLV and tiers for the latest complete day once, one line each", { timeout: 120_000 }, async () => {
+  it("runs retention WEEK and MONTH, predictive CLV, tiers and KPIs for the latest complete day (and KPIs for the demo data's last day) once, one line each", { timeout: 120_000 }, async () => {
     const tenant = newTenantId("demojobs");
     for (const [id, days] of [["d1", [40, 20, 3]], ["d2", [100]], ["d3", []]] as const) {
       await createMember(tenant, { memberId: id, name: id, sourceChannel: "APP", joinedAt: new Date(Date.now() - 200 * 86_400_000).toISOString() }, { actor: "t" });
@@ -23,17 +24,21 @@ describe("runDemoJobs", () => {
     }
     const lines: string[] = [];
     const first = await runDemoJobs(tenant, (l) => lines.push(l));
-    expect(first).toMatchObject({ ran: 4, failed: 0 });
-    expect(lines).toHaveLength(4);
+    expect(first).toMatchObject({ ran: 6, failed: 0 });
+    expect(lines).toHaveLength(6);
     expect(lines[0]).toMatch(new RegExp(`^Metrics {9}weekly retention as of ${first.asOf}: 3 members in \\d+ cohorts, 4 matrices written \\(\\d+\\.\\d s\\)$`));
     expect(lines[1]).toMatch(new RegExp(`^Metrics {9}monthly retention as of ${first.asOf}: 3 members`));
     expect(lines[2]).toMatch(new RegExp(`^Metrics {9}CLV as of ${first.asOf}: 3 members, 2 customers fitted`));
     expect(lines[3]).toMatch(new RegExp(`^Metrics {9}tiers as of ${first.asOf}: 3 members \\(.*\\); \\d+ changes`));
+    expect(lines[4]).toMatch(new RegExp(`^Metrics {9}KPIs as of ${first.asOf}: 3 members, \\d+ active in 30 days, conversion 66\\.7%, 1 channel, 44 metrics per scope written \\(\\d+\\.\\d s\\)$`));
+    // The demo's data ends at DEMO_ANCHOR (2026-11-01 00:00 Shanghai): the second KPI run is as of 2026-10-31.
+    expect(lines[5]).toMatch(/^Metrics {9}KPIs as of 2026-10-31: /);
     expect(await getTierSnapshot(tenant, first.asOf)).toMatchObject({ members: 3 });
+    expect(await getKpiSnapshot(tenant, { asOf: first.asOf })).toMatchObject({ scopes: { ALL: { MEMBERS: 3, PAYING_MEMBERS: 2 } } });
 
     const again: string[] = [];
     expect(await runDemoJobs(tenant, (l) => again.push(l))).toMatchObject({ ran: 0, failed: 0 });
-    expect(again).toEqual([`Metrics         snapshots as of ${first.asOf} already computed (retention, predictive-clv, tiers, segments)`]);
+    expect(again).toEqual([`Metrics         snapshots as of ${first.asOf} already computed (retention, predictive-clv, tiers, kpi, segments)`]);
   });
 
   it("reports a failed job in one line and goes on with the next", async () => {
@@ -43,7 +48,7 @@ describe("runDemoJobs", () => {
       if (job === "predictive-clv") throw new Error("boom");
       return { jobId: job, asOf: "2026-01-01", summary: "ok", ms: 100 } as JobRunResult;
     };
-    expect(await runDemoJobs(tenant, (l) => lines.push(l), { run })).toMatchObject({ ran: 3, failed: 1 });
+    expect(await runDemoJobs(tenant, (l) => lines.push(l), { run })).toMatchObject({ ran: 5, failed: 1 });
     expect(lines[2]).toMatch(/^Metrics {9}predictive-clv as of \d{4}-\d{2}-\d{2} failed: boom \(npm run jobs -- predictive-clv --tenant demofail\w+ resumes it\)$/);
     expect(lines[3]).toBe("Metrics         ok (0.1 s)");
   });

@@ -1,5 +1,7 @@
-import { defaultAsOf, runJob, type JobRunResult, type RawParams } from "@growth/core/jobs";
+import { defaultAsOf, localDate, runJob, type JobRunResult, type RawParams } from "@growth/core/jobs";
+import { DEMO_ANCHOR } from "@growth/core/demo";
 import { getClvSnapshot } from "@growth/core/metrics/clv-job";
+import { getKpiSnapshot } from "@growth/core/metrics/kpi";
 import { getRetention } from "@growth/core/metrics/retention";
 import { getTierSnapshot } from "@growth/core/metrics/tiers";
 import { listSegments } from "@growth/core/segment";
@@ -24,11 +26,15 @@ export type LocalTaskRunner = (task: string, tenantId: string) => Promise<TaskRe
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The demo's snapshots, in order (tiers read the CLV items the CLV job writes), each with how to tell it exists. */
-const DEMO_JOBS: { job: string; params: RawParams; exists: (tenantId: string, asOf: string) => Promise<unknown> }[] = [
+const DEMO_JOBS: { job: string; params: RawParams; exists: (tenantId: string, asOf: string) => Promise<unknown>; dataEnd?: true }[] = [
   { job: "retention", params: { period: "WEEK" }, exists: (t, d) => getRetention(t, { period: "WEEK", basis: "ANY_ACTIVITY", asOf: d }) },
   { job: "retention", params: { period: "MONTH" }, exists: (t, d) => getRetention(t, { period: "MONTH", basis: "ANY_ACTIVITY", asOf: d }) },
   { job: "predictive-clv", params: {}, exists: (t, d) => getClvSnapshot(t, d) },
   { job: "tiers", params: {}, exists: (t, d) => getTierSnapshot(t, d) },
+  { job: "kpi", params: {}, exists: (t, d) => getKpiSnapshot(t, { asOf: d }) },
+  // The demo's data stops at DEMO_ANCHOR: its last day's KPIs have 7- and 30-day windows full of
+  // activity (yesterday's are mostly quiet), so `metricsOverview(range: …October 2026)` shows them.
+  { job: "kpi", params: {}, exists: (t, d) => getKpiSnapshot(t, { asOf: d }), dataEnd: true },
   // After CLV (segments on predicted CLV); materialising also counts content penetration.
   { job: "segments", params: {}, exists: (t) => allSegmentsComputed(t) },
 ];
@@ -47,33 +53,37 @@ export interface DemoJobsResult {
 }
 
 /**
- * Runs retention (WEEK, MONTH), predictive CLV, tiers and segments for a tenant as of its latest
- * complete day (yesterday in its zone), each only if its snapshot for that day is missing (for
- * segments: while a saved segment has never been computed), with one line
+ * Runs retention (WEEK, MONTH), predictive CLV, tiers, the KPI snapshot and segments for a tenant
+ * as of its latest complete day (yesterday in its zone), and the KPI snapshot of the demo data's
+ * last day, each only if its snapshot for that day is missing (for segments: while a saved
+ * segment has never been computed), with one line
  * per run (or one line when all are there). A failed job is reported and the next one runs.
  */
 export async function runDemoJobs(tenantId: string, out: (line: string) => void, opts: { run?: LocalRunner; now?: Date; stopping?: () => boolean } = {}): Promise<DemoJobsResult> {
   const started = performance.now();
   const run = opts.run ?? runLocally;
-  const asOf = defaultAsOf((await getSettings(tenantId)).timeZone, opts.now);
+  const { timeZone } = await getSettings(tenantId);
+  const asOf = defaultAsOf(timeZone, opts.now);
   let ran = 0;
   let failed = 0;
-  for (const { job, params, exists } of DEMO_JOBS) {
+  const dataEnd = localDate(Date.parse(DEMO_ANCHOR) - 1, timeZone);
+  for (const { job, params, exists, dataEnd: atDataEnd } of DEMO_JOBS) {
     if (opts.stopping?.()) break;
-    if (await exists(tenantId, asOf)) continue;
+    const day = atDataEnd ? dataEnd : asOf;
+    if ((atDataEnd && dataEnd >= asOf) || (await exists(tenantId, day))) continue;
     const name = [job, ...Object.values(params)].join(".");
     try {
-      const r = await run(job, tenantId, params, asOf);
+      const r = await run(job, tenantId, params, day);
       // Summaries name their job and as-of date ("weekly retention as of …", "tiers as of …").
       out(`Metrics         ${r.summary} (${seconds(r.ms)})`);
       ran++;
     } catch (error) {
       if (opts.stopping?.()) break;
       failed++;
-      out(`Metrics         ${name} as of ${asOf} failed: ${(error as Error).message} (npm run jobs -- ${job} --tenant ${tenantId} resumes it)`);
+      out(`Metrics         ${name} as of ${day} failed: ${(error as Error).message} (npm run jobs -- ${job} --tenant ${tenantId} resumes it)`);
     }
   }
-  if (ran === 0 && failed === 0 && !opts.stopping?.()) out(`Metrics         snapshots as of ${asOf} already computed (retention, predictive-clv, tiers, segments)`);
+  if (ran === 0 && failed === 0 && !opts.stopping?.()) out(`Metrics         snapshots as of ${asOf} already computed (retention, predictive-clv, tiers, kpi, segments)`);
   return { asOf, ran, failed, ms: Math.round(performance.now() - started) };
 }
 

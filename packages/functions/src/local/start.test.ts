@@ -79,11 +79,12 @@ describe("npm start", () => {
     expect(stdout).toMatch(/Demo brand\s+20 members/);
     // The demo's metrics as of its latest complete day, one line per job, before the API is ready.
     const metrics = stdout.split("\n").filter((l) => l.startsWith("Metrics "));
-    expect(metrics.map((l) => /^Metrics\s+(weekly retention|monthly retention|CLV|tiers|segments for demo) as of \d{4}-\d{2}-\d{2}: .* \(\d+\.\d s\)$/.exec(l)?.[1]), stdout).toEqual(["weekly retention", "monthly retention", "CLV", "tiers", "segments for demo"]);
+    expect(metrics.map((l) => /^Metrics\s+(weekly retention|monthly retention|CLV|tiers|KPIs|segments for demo) as of \d{4}-\d{2}-\d{2}: .* \(\d+\.\d s\)$/.exec(l)?.[1]), stdout).toEqual(["weekly retention", "monthly retention", "CLV", "tiers", "KPIs", "KPIs", "segments for demo"]);
     expect(stdout.indexOf("Metrics ")).toBeLessThan(stdout.indexOf("GraphQL API"));
     // The schedules of the cloud, on local timers.
     expect(stdout).toMatch(/^Schedule\s+retention for demo: daily at 02:00 Asia\/Shanghai \(cron\(0 18 \* \* \? \*\)\), next \d{4}-\d{2}-\d{2}T18:00:00\.000Z$/m);
     expect(stdout).toMatch(/^Schedule\s+tiers for demo: daily at 03:00 Asia\/Shanghai/m);
+    expect(stdout).toMatch(/^Schedule\s+kpi for demo: daily at 03:30 Asia\/Shanghai/m);
     expect(stdout).toContain(`curl -s ${url}`);
 
     const post = async (query: string) => {
@@ -107,6 +108,13 @@ describe("npm start", () => {
     for (const { node } of demo.data.segments.edges) expect(node.computedAt).not.toBeNull();
     expect(demo.data.contents.edges.map((e) => e.node.status).sort()).toEqual([...Array(12).fill("PUBLISHED"), "ARCHIVED", "DRAFT", "SCHEDULED"].sort());
     expect(demo.data.contentPyramid.reduce((s, l) => s + l.live, 0)).toBe(14);
+    // KPIs out of the box: the latest snapshot, and the demo data's last day with its marketing spend.
+    const kpis = (await post('{ latest: metricsOverview { overall { growth { members } } } dataEnd: metricsOverview(asOf: "2026-10-31") { overall { growth { members } acquisition { spend { minor } } } } }')) as {
+      data: { latest: { overall: { growth: { members: number } } }; dataEnd: { overall: { growth: { members: number }; acquisition: { spend: { minor: number } } } } };
+    };
+    expect(kpis.data.latest.overall.growth.members).toBe(20);
+    expect(kpis.data.dataEnd.overall.growth.members).toBe(20);
+    expect(kpis.data.dataEnd.overall.acquisition.spend.minor).toBeGreaterThan(0);
 
     started.child.kill("SIGTERM");
     const code = await Promise.race([started.exit, new Promise<string>((r) => setTimeout(() => r("still running"), 30_000))]);

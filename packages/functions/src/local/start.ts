@@ -211,6 +211,9 @@ async function demo(members: number): Promise<boolean> {
   if (existing.items.length > 0) {
     if (await isDemoLoaded(DEMO_TENANT, { members })) {
       out(`Demo brand      tenant "${DEMO_TENANT}" (already loaded)`);
+      // A demo loaded before marketing spend existed gets it now (the KPI snapshot's CAC and ROI).
+      const { ensureDemoSpend, generateDemoBrand, DEFAULT_DEMO_SEED } = await import("@growth/core/demo");
+      await ensureDemoSpend(DEMO_TENANT, generateDemoBrand(DEFAULT_DEMO_SEED, members));
       return true;
     }
     if (!(await isDemoStarted(DEMO_TENANT, { members }))) {

@@ -2,6 +2,7 @@ import { baseResolvers, type Resolvers } from "./base.js";
 import { contentResolvers } from "./content.js";
 import { eventResolvers } from "./event.js";
 import { memberResolvers } from "./member.js";
+import { kpiResolvers } from "./kpi.js";
 import { metricsResolvers } from "./metrics.js";
 import { orderResolvers } from "./order.js";
 import { pointsResolvers } from "./points.js";
@@ -14,6 +15,6 @@ import { tenantResolvers } from "./tenant.js";
  * `Resolvers` map (and calling `definePermissions` for its root fields), then list it here.
  * The maps are merged by `makeExecutableSchema`; a type or field defined twice is an error.
  */
-export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers, segmentResolvers, contentResolvers];
+export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers, kpiResolvers, segmentResolvers, contentResolvers];
 
 export type { Resolvers } from "./base.js";

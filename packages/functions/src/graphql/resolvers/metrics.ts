@@ -104,7 +104,7 @@ export const jobNameOf = (value: string) => value.toLowerCase().replace(/_/g, "-
 const jobEnumOf = (name: string) => name.toUpperCase().replace(/-/g, "_");
 
 /** The `Date` scalar parses to a JS Date at UTC midnight of the given day; jobs take `YYYY-MM-DD`. */
-const dateText = (value: Date | string | null | undefined): string | undefined =>
+export const dateText = (value: Date | string | null | undefined): string | undefined =>
   value === null || value === undefined ? undefined : value instanceof Date ? value.toISOString().slice(0, 10) : value;
 
 /** Budget for an in-request run: one segment, this thread (see the SDL's note on `runMetricsJob`). */

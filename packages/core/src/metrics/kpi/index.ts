@@ -1,0 +1,5 @@
+export * from "./metrics.js";
+export * from "./compute.js";
+export * from "./store.js";
+export { kpiJob } from "./job.js";
+export { kpiKeys } from "./keys.js";
