@@ -159,7 +159,11 @@ describe("Jobs stack", () => {
   });
 
   it("runs the content publisher every minute per tenant on the task function, with an error alarm", () => {
-    expect(TASK_SCHEDULES).toEqual([{ task: "content-publish", cron: "rate(1 minute)", description: "every minute" }]);
+    expect(TASK_SCHEDULES).toEqual([
+      { task: "content-publish", cron: "rate(1 minute)", description: "every minute" },
+      { task: "campaign-lifecycle", cron: "rate(1 minute)", description: "every minute" },
+    ]);
+    expect(Object.values(jobs.findResources("AWS::Events::Rule")).filter((r) => r.Properties.Description.startsWith("campaign-lifecycle for "))).toHaveLength(2);
     const rules = Object.values(jobs.findResources("AWS::Events::Rule")).filter((r) => r.Properties.Description.startsWith("content-publish for "));
     expect(rules).toHaveLength(2);
     const taskFn = functionId(TASK_HANDLER);

@@ -35,6 +35,8 @@ export interface TaskSchedule {
 export const TASK_SCHEDULES: TaskSchedule[] = [
   // Readers already see due items as published; this makes stored status, lists and counts catch up.
   { task: "content-publish", cron: "rate(1 minute)", description: "every minute" },
+  // Readers already see the schedule applied; this keeps the campaigns' status lists in step.
+  { task: "campaign-lifecycle", cron: "rate(1 minute)", description: "every minute" },
 ];
 
 /** Later jobs (journeys) add their schedule here. */

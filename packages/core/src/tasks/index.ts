@@ -1,3 +1,4 @@
+import { applyCampaignSchedules } from "../campaign/status.js";
 import { publishDueContent } from "../content/publish.js";
 import { ValidationError } from "../shared/errors.js";
 
@@ -55,6 +56,23 @@ registerTask({
       tenantId,
       changed: r.published > 0,
       summary: `content-publish for ${tenantId}: ${r.published} of ${r.due} due item(s) published${list}`,
+      ms: Math.round(performance.now() - started),
+    };
+  },
+});
+
+registerTask({
+  name: "campaign-lifecycle",
+  description: "start scheduled campaigns and end live ones as their schedule says",
+  async run(tenantId, now) {
+    const started = performance.now();
+    const r = await applyCampaignSchedules(tenantId, now);
+    const changed = r.started.length + r.ended.length > 0;
+    return {
+      task: "campaign-lifecycle",
+      tenantId,
+      changed,
+      summary: `campaign-lifecycle for ${tenantId}: ${r.started.length} started, ${r.ended.length} ended${changed ? `: ${[...r.started, ...r.ended].slice(0, 5).join(", ")}` : ""}`,
       ms: Math.round(performance.now() - started),
     };
   },
