@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { IANAZone } from "luxon";
 import { documentClient, tableName } from "../db/client.js";
 import { keys } from "../db/keys.js";
@@ -22,6 +22,8 @@ export interface TenantSettings {
    * hand-built settings (tests) need not spell it out.
    */
   tierThresholds?: TierThresholds;
+  /** Days after a campaign touch within which an order is attributed to it (last touch). */
+  attributionWindowDays: number;
   updatedAt?: string;
 }
 
@@ -30,6 +32,7 @@ export const DEFAULT_SETTINGS = {
   currency: "CNY",
   pointsPerUnit: 1,
   memberListShards: 4,
+  attributionWindowDays: 7,
 } as const;
 
 const CACHE_MS = 60_000;
@@ -40,8 +43,15 @@ export async function getSettings(tenantId: string): Promise<TenantSettings> {
   const hit = cache.get(tenantId);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.settings;
   const out = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId) }));
-  const item = out.Item as Partial<TenantSettings> | undefined;
-  const settings: TenantSettings = {
+  const settings = fromItem(tenantId, out.Item);
+  cache.set(tenantId, { at: Date.now(), settings });
+  return settings;
+}
+
+/** Settings from the stored item, the defaults where the brand set nothing. */
+function fromItem(tenantId: string, stored: Record<string, unknown> | undefined): TenantSettings {
+  const item = stored as Partial<TenantSettings> | undefined;
+  return {
     tenantId,
     name: item?.name ?? tenantId,
     timeZone: item?.timeZone ?? DEFAULT_SETTINGS.timeZone,
@@ -49,10 +59,9 @@ export async function getSettings(tenantId: string): Promise<TenantSettings> {
     pointsPerUnit: item?.pointsPerUnit ?? DEFAULT_SETTINGS.pointsPerUnit,
     memberListShards: item?.memberListShards ?? DEFAULT_SETTINGS.memberListShards,
     tierThresholds: storedTierThresholds((item as { tierThresholds?: unknown } | undefined)?.tierThresholds),
+    attributionWindowDays: item?.attributionWindowDays ?? DEFAULT_SETTINGS.attributionWindowDays,
     updatedAt: item?.updatedAt,
   };
-  cache.set(tenantId, { at: Date.now(), settings });
-  return settings;
 }
 
 export interface SettingsInput {
@@ -60,9 +69,14 @@ export interface SettingsInput {
   timeZone?: string | null;
   currency?: string | null;
   pointsPerUnit?: number | null;
+  attributionWindowDays?: number | null;
 }
 
-/** Updates a tenant's settings. The shard count is kept: changing it would orphan list keys. */
+/**
+ * Updates a tenant's settings: an UpdateItem of the given fields only, so a concurrent change of
+ * other settings (tier thresholds) is never overwritten from this process's cached copy. The
+ * shard count is never changed: that would orphan list keys.
+ */
 export async function updateSettings(tenantId: string, input: SettingsInput): Promise<TenantSettings> {
   const current = await getSettings(tenantId);
   if (input.timeZone && !IANAZone.isValidZone(input.timeZone)) throw new ValidationError("timeZone is not an IANA time zone", "timeZone");
@@ -75,17 +89,34 @@ export async function updateSettings(tenantId: string, input: SettingsInput): Pr
   if (input.name !== undefined && input.name !== null && (input.name.trim().length === 0 || input.name.length > 100)) {
     throw new ValidationError("name must be 1-100 characters", "name");
   }
-  const next: TenantSettings = {
-    ...current,
-    name: input.name?.trim() ?? current.name,
-    timeZone: input.timeZone ?? current.timeZone,
-    currency: input.currency ?? current.currency,
-    pointsPerUnit: input.pointsPerUnit ?? current.pointsPerUnit,
+  if (input.attributionWindowDays !== undefined && input.attributionWindowDays !== null) {
+    if (!Number.isInteger(input.attributionWindowDays) || input.attributionWindowDays < 1 || input.attributionWindowDays > 90) {
+      throw new ValidationError("attributionWindowDays must be a whole number from 1 to 90", "attributionWindowDays");
+    }
+  }
+  const changes: Record<string, unknown> = {
+    name: input.name?.trim() ?? undefined,
+    timeZone: input.timeZone ?? undefined,
+    currency: input.currency ?? undefined,
+    pointsPerUnit: input.pointsPerUnit ?? undefined,
+    attributionWindowDays: input.attributionWindowDays ?? undefined,
     updatedAt: new Date().toISOString(),
   };
-  await documentClient().send(new PutCommand({ TableName: tableName(), Item: { ...keys.tenant(tenantId), ...next } }));
-  cache.set(tenantId, { at: Date.now(), settings: next });
-  return next;
+  const set = Object.entries(changes).filter(([, v]) => v !== undefined);
+  const out = await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.tenant(tenantId),
+      // The shard count is written once, with the first settings change, so it never moves.
+      UpdateExpression: `SET ${set.map((_, i) => `#f${i} = :v${i}`).join(", ")}, memberListShards = if_not_exists(memberListShards, :shards)`,
+      ExpressionAttributeNames: Object.fromEntries(set.map(([k], i) => [`#f${i}`, k])),
+      ExpressionAttributeValues: { ...Object.fromEntries(set.map(([, v], i) => [`:v${i}`, v])), ":shards": current.memberListShards },
+      ReturnValues: "ALL_NEW",
+    }),
+  );
+  const settings = fromItem(tenantId, out.Attributes);
+  cache.set(tenantId, { at: Date.now(), settings });
+  return settings;
 }
 
 /**
