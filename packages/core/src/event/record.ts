@@ -13,6 +13,7 @@ import { hash } from "../order/validate.js";
 import { EVENT_TYPES, type EngagementEvent } from "./types.js";
 import { activityPut, addEvent } from "../segment/activity.js";
 import { eventEngagementWrites } from "../content/engagement.js";
+import { eventCampaignEffects } from "../campaign/results/events.js";
 
 export interface EventInput {
   eventId: string;
@@ -59,8 +60,10 @@ export async function recordEvent(tenantId: string, input: EventInput): Promise<
       const now = new Date().toISOString();
       const event: EngagementEvent = { tenantId, eventId, memberId: m.memberId, type, channel, occurredAt, contentId, campaignId, storeId, score, fingerprint, createdAt: now };
       const lastActiveAt = !m.lastActiveAt || occurredAt > m.lastActiveAt ? occurredAt : m.lastActiveAt;
+      // The campaign's counters and funnel, and the member's latest touch (last-touch attribution).
+      const campaign = await eventCampaignEffects(tenantId, m, event);
       return {
-        member: { add: { eventCount: 1 }, set: { lastActiveAt } },
+        member: { add: { eventCount: 1 }, set: { lastActiveAt, ...(campaign.lastTouch ? { lastTouch: campaign.lastTouch } : {}) } },
         items: [
           {
             Put: {
@@ -73,6 +76,7 @@ export async function recordEvent(tenantId: string, input: EventInput): Promise<
           await activityPut(tenantId, m.memberId, (a, today) => addEvent(a, event, today)),
           // The content item's engagement counters and the member's reach marker.
           ...(await eventEngagementWrites(tenantId, m.memberId, event)),
+          ...campaign.items,
         ],
         result: { event, duplicate: false },
         explain: () => new ConflictError("duplicate"),

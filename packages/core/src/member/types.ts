@@ -57,6 +57,8 @@ export interface Member {
   lastOrderAt?: string;
   lastActiveAt?: string;
   eventCount: number;
+  /** The latest campaign touch (delivery, view or click naming a campaign): last-touch attribution. */
+  lastTouch?: { campaignId: string; at: string };
   pointsBalance: number;
   erasedAt?: string;
   version: number;

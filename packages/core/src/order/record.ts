@@ -9,18 +9,23 @@ import { ConflictError, NotFoundError, ValidationError } from "../shared/errors.
 import { getSettings } from "../tenant/settings.js";
 import { activityPut, addOrder } from "../segment/activity.js";
 import { orderConversionWrites } from "../content/engagement.js";
+import { attributeOrder, ordersCampaignWrites } from "../campaign/results/orders.js";
 import { fromOrderItem, newOrder, orderItem } from "./item.js";
 import type { Order } from "./types.js";
 import { cleanOrder, type CleanOrder, type OrderInput } from "./validate.js";
 
 /** Orders per transaction at most (each is an order item plus a ledger entry). */
 const ORDERS_PER_TRANSACTION = 40;
-/** DynamoDB allows 100 items per transaction; the member and its ACTIVITY item take two. */
-const ITEMS_PER_TRANSACTION = 98;
+/**
+ * DynamoDB allows 100 items per transaction; the member and its ACTIVITY item take two, and two
+ * stay free for a campaign the member's last touch attributes orders to (counters + funnel).
+ */
+const ITEMS_PER_TRANSACTION = 96;
 
 /**
  * Splits orders into transactions that fit: each order costs its item and a ledger entry,
- * each distinct store one update, each distinct content item a check and a counter update.
+ * each distinct store one update, each distinct content item a check and a counter update,
+ * each distinct campaign named a counter update and the member's funnel item.
  */
 export function chunkOrders(orders: CleanOrder[]): CleanOrder[][] {
   const chunks: CleanOrder[][] = [];
@@ -28,19 +33,23 @@ export function chunkOrders(orders: CleanOrder[]): CleanOrder[][] {
   let cost = 0;
   const stores = new Set<string>();
   const contents = new Set<string>();
+  const campaigns = new Set<string>();
   for (const o of orders) {
-    const costOf = () => 2 + (o.storeId && !stores.has(o.storeId) ? 1 : 0) + (o.contentId && !contents.has(o.contentId) ? 2 : 0);
+    const costOf = () =>
+      2 + (o.storeId && !stores.has(o.storeId) ? 1 : 0) + (o.contentId && !contents.has(o.contentId) ? 2 : 0) + (o.campaignId && !campaigns.has(o.campaignId) ? 2 : 0);
     if (chunk.length > 0 && (chunk.length >= ORDERS_PER_TRANSACTION || cost + costOf() > ITEMS_PER_TRANSACTION)) {
       chunks.push(chunk);
       chunk = [];
       cost = 0;
       stores.clear();
       contents.clear();
+      campaigns.clear();
     }
     cost += costOf();
     chunk.push(o);
     if (o.storeId) stores.add(o.storeId);
     if (o.contentId) contents.add(o.contentId);
+    if (o.campaignId) campaigns.add(o.campaignId);
   }
   if (chunk.length > 0) chunks.push(chunk);
   return chunks;
@@ -123,6 +132,9 @@ async function writeChunk(
       let active = member.lastActiveAt;
       for (const o of orders) {
         const order = newOrder(tenantId, memberId, o, settings, by.source, now);
+        // Attribution: the campaign named, else the member's last touch within the window.
+        const attributed = attributeOrder(o, member, settings.attributionWindowDays);
+        if (attributed) Object.assign(order, attributed);
         const { pointsEarned } = order;
         items.push({ Put: { TableName: table, Item: orderItem(order), ConditionExpression: "attribute_not_exists(pk)" } });
         itemOrder.push(o.orderId);
@@ -163,6 +175,9 @@ async function writeChunk(
         items.push(...orderConversionWrites(tenantId, memberId, contentId, c.count, c.minor));
         itemOrder.push(`content:${contentId}`, undefined);
       }
+      // The attributed campaigns' counters and funnel steps.
+      items.push(...(await ordersCampaignWrites(tenantId, member, made.map((r) => r.order))));
+      while (itemOrder.length < items.length) itemOrder.push(undefined);
       // The member's daily buckets (segment rules with a window), in the same transaction.
       items.push(await activityPut(tenantId, memberId, (a) => orders.forEach((o) => addOrder(a, o)), { zone: settings.timeZone }));
       itemOrder.push(undefined);

@@ -14,6 +14,7 @@ import type { Order, Refund } from "./types.js";
 import { hash } from "./validate.js";
 import { activityPut, addRefund } from "../segment/activity.js";
 import { refundConversionWrite } from "../content/engagement.js";
+import { refundCampaignWrites } from "../campaign/results/orders.js";
 
 export interface RefundInput {
   refundId: string;
@@ -79,6 +80,7 @@ export async function recordRefund(tenantId: string, input: RefundInput, by: { a
           });
         }
         if (order.contentId) items.push(refundConversionWrite(tenantId, order.memberId, order.contentId, amountMinor));
+        items.push(...(await refundCampaignWrites(tenantId, order.memberId, order.campaignId, amountMinor)));
         // Lowers the net of the day the order was placed in the member's daily buckets.
         items.push(await activityPut(tenantId, order.memberId, (a) => addRefund(a, { orderOccurredAt: order.occurredAt, amountMinor })));
         return {

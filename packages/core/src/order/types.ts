@@ -26,6 +26,8 @@ export interface Order {
   pointsEarned: number;
   pointsReversed: number;
   campaignId?: string;
+  /** How `campaignId` was decided: named by the client (or its coupon / referral), or the member's last touch. */
+  attribution?: "EXPLICIT" | "COUPON" | "REFERRAL" | "LAST_TOUCH";
   /** Content item the order is attributed to (a shop link in an article, a live stream). */
   contentId?: string;
   fingerprint: string;

@@ -1,6 +1,9 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "../db/client.js";
+import { transact, TransactionCancelled } from "../db/transact.js";
+import { countersUpdate } from "../campaign/results/counters.js";
+import { findCampaign } from "../campaign/store.js";
 import { keys, stripKeys } from "../db/keys.js";
 import { queryAll } from "../db/query.js";
 import { parseLocalDate } from "../jobs/periods.js";
@@ -15,8 +18,9 @@ import { checkPattern, cleanText } from "../shared/text.js";
 /**
  * Marketing spend: what a brand paid to reach and acquire members on a channel (and, when it
  * belongs to one, a campaign) on a local day. It is the cost C of CAC (C ÷ members acquired) and
- * of ROI ((attributed revenue − C) ÷ C) in the KPI snapshot. Campaigns do not exist as items yet:
- * `campaignId` is the same free id orders carry, so spend and attributed orders meet by id.
+ * of ROI ((attributed revenue − C) ÷ C) in the KPI snapshot. `campaignId` is the same id orders
+ * carry, so spend and attributed orders meet by id; when it names a campaign item, the spend is
+ * also added to that campaign's recorded cost (its results' ROI and CAC).
  */
 export interface MarketingSpend {
   tenantId: string;
@@ -56,17 +60,18 @@ export async function recordMarketingSpend(tenantId: string, input: MarketingSpe
   const note = cleanText(input.note, "note", 200);
   const fingerprint = hash([spendId, channel, campaignId, input.date, amountMinor, note]);
   const spend: MarketingSpend = { tenantId, spendId, channel, campaignId, date: input.date, amountMinor, note, fingerprint, createdAt: new Date().toISOString() };
+  const put = {
+    TableName: tableName(),
+    Item: { ...keys.marketingSpend(tenantId, spendId), gsi1pk: keys.spendOfTenant(tenantId), gsi1sk: keys.spendSort(input.date, spendId), ...spend },
+    ConditionExpression: "attribute_not_exists(pk)",
+  };
   try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...keys.marketingSpend(tenantId, spendId), gsi1pk: keys.spendOfTenant(tenantId), gsi1sk: keys.spendSort(input.date, spendId), ...spend },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
+    // Spend of a campaign item is also its recorded cost (ROI, CAC), in the same transaction.
+    if (campaignId && (await findCampaign(tenantId, campaignId))) await transact([{ Put: put }, ...countersUpdate(tenantId, campaignId, spendId, { costMinor: amountMinor })]);
+    else await documentClient().send(new PutCommand(put));
     return { spend, duplicate: false };
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if (!(error instanceof ConditionalCheckFailedException) && !(error instanceof TransactionCancelled)) throw error;
     const existing = await getMarketingSpend(tenantId, spendId);
     if (!existing) throw error;
     if (existing.fingerprint !== fingerprint) throw new ConflictError(`spend id ${spendId} was already used for a different entry`, { field: "id" });

@@ -47,3 +47,42 @@ describe("campaigns through GraphQL", () => {
     expect((await executeOperation(`{ campaign(id: "wb-60") { id } }`, {}, { tenant: newTenantId() })).data).toEqual({ campaign: null });
   });
 });
+
+describe("campaign results through GraphQL", () => {
+  it("shows the funnel, attributed revenue, cost, ROI and CAC; orders say how they were attributed", async () => {
+    const tenant = newTenantId();
+    const run = async (q: string, v: Record<string, unknown> = {}, role?: "ADMIN" | "ANALYST") => {
+      const r = await executeOperation(q, v, { tenant, role });
+      expect(r.errors).toBeUndefined();
+      return r.data as Record<string, any>;
+    };
+    await run(`mutation { createCampaign(input: { id: "cp-1", name: "Autumn", type: COUPON }) { campaign { id } } }`);
+    const ann = (await run(`mutation { createMember(input: { name: "Ann", sourceChannel: WECOM }) { member { id } } }`)).createMember.member.id;
+    const when = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+    await run(`mutation($m: ID!, $t: DateTime!) { recordEvent(input: { id: "d1", memberId: $m, type: MESSAGE_DELIVERED, channel: WECOM, occurredAt: $t, campaignId: "cp-1" }) { duplicate } }`, { m: ann, t: when(30) });
+    await run(`mutation($m: ID!, $t: DateTime!) { recordEvent(input: { id: "c1", memberId: $m, type: CLICK, channel: WECOM, occurredAt: $t, campaignId: "cp-1" }) { duplicate } }`, { m: ann, t: when(20) });
+    const order = await run(`mutation($m: ID!, $t: DateTime!) { recordOrder(input: { id: "o1", memberId: $m, channel: MINI_PROGRAM, amount: 99, occurredAt: $t }) { order { campaignId attribution } } }`, { m: ann, t: when(10) });
+    expect(order.recordOrder.order).toEqual({ campaignId: "cp-1", attribution: "LAST_TOUCH" });
+    await run(`mutation { recordMarketingSpend(input: { id: "s1", channel: WECOM, campaignId: "cp-1", date: "2026-11-01", amount: 33 }) { duplicate } }`);
+    const read = await run(`{ campaign(id: "cp-1") { results { funnel { step members rate } deliveries clicks orders newCustomers attributedRevenue { amount } cost { amount } roi cac { amount } } } }`, {}, "ANALYST");
+    // Revenue 99.00, cost 33.00: ROI (99 − 33) ÷ 33 = 2; one new customer: CAC 33.00.
+    expect(read.campaign.results).toEqual({
+      funnel: [
+        { step: "EXPOSURE", members: 1, rate: null },
+        { step: "INTEREST", members: 1, rate: 1 },
+        { step: "ADD_TO_CART", members: 0, rate: 0 },
+        { step: "ORDER", members: 1, rate: null },
+        { step: "REPURCHASE", members: 0, rate: 0 },
+        { step: "REFERRAL", members: 0, rate: null },
+      ],
+      deliveries: 1,
+      clicks: 1,
+      orders: 1,
+      newCustomers: 1,
+      attributedRevenue: { amount: 99 },
+      cost: { amount: 33 },
+      roi: 2,
+      cac: { amount: 33 },
+    });
+  });
+});

@@ -5,6 +5,7 @@ import { defineLoader, type Context } from "../context.js";
 import { definePermissions, OPERATE, READ } from "../permissions.js";
 import { money, type Resolvers } from "./base.js";
 import { toConnection, type PageArgs } from "./connection.js";
+import { funnelOf, getCampaignCounters, returnsOf, RESULT_SHARDS, type CampaignCounters } from "@growth/core/campaign/results";
 import { contentById } from "./content.js";
 import { segmentById } from "./segment.js";
 import { storeById } from "./store.js";
@@ -23,6 +24,12 @@ definePermissions({
 export const campaignById = defineLoader(
   "campaign.byId",
   (tenantId) => new DataLoader<string, C | null>(async (ids) => (await Campaigns.getCampaigns(tenantId, ids)).map((c) => c ?? null), { maxBatchSize: 100 }),
+);
+
+/** Result counters of many campaigns: one BatchGetItem over their shards. */
+const countersById = defineLoader(
+  "campaign.counters",
+  (tenantId) => new DataLoader<string, CampaignCounters>((ids) => getCampaignCounters(tenantId, ids), { maxBatchSize: Math.floor(100 / RESULT_SHARDS) }),
 );
 
 const by = (ctx: Context) => ({ actor: ctx.principal.principalId });
@@ -59,6 +66,17 @@ export const campaignResolvers: Resolvers = {
     referral: (c: C) => (c.config.referral ? { ...c.config.referral, ladder: c.config.referral.ladder ?? [] } : null),
     journey: (c: C) => c.config.journey ?? null,
     memberEvent: (c: C) => c.config.memberEvent ?? null,
+    results: (c: C, _: unknown, ctx: Context) => countersById(ctx).load(c.campaignId),
+  },
+  CampaignResults: {
+    funnel: (r: CampaignCounters) => funnelOf(r),
+    attributedRevenue: async (r: CampaignCounters, _: unknown, ctx: Context) => money(returnsOf(r).netRevenueMinor, (await getSettings(ctx.tenantId)).currency),
+    cost: async (r: CampaignCounters, _: unknown, ctx: Context) => money(r.costMinor, (await getSettings(ctx.tenantId)).currency),
+    roi: (r: CampaignCounters) => returnsOf(r).roi,
+    cac: async (r: CampaignCounters, _: unknown, ctx: Context) => {
+      const cac = returnsOf(r).cacMinor;
+      return cac === null ? null : money(cac, (await getSettings(ctx.tenantId)).currency);
+    },
   },
   JourneyConfig: {
     content: (j: Campaigns.JourneyConfig, _: unknown, ctx: Context) => contentById(ctx).load(j.contentId),
