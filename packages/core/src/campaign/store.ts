@@ -32,7 +32,6 @@ export interface CreateCampaignInput {
   timeZone?: string | null;
   budget?: number | null;
   frequencyCap?: { maxTouches: number; periodDays: number } | null;
-  partnerIds?: string[] | null;
   config?: v.CampaignConfigInput | null;
 }
 
@@ -82,7 +81,8 @@ export async function createCampaign(tenantId: string, input: CreateCampaignInpu
     timeZone: zone(input.timeZone, settings.timeZone),
     budgetMinor: v.budget(input.budget, "input.budget"),
     frequencyCap: v.frequencyCap(input.frequencyCap, "input.frequencyCap"),
-    partnerIds: v.partnerIds(input.partnerIds, "input.partnerIds"),
+    // Partners join through invitePartnerToCampaign, which also links the campaign to them.
+    partnerIds: [],
     config: v.config(type, input.config, "input.config"),
     revision: 1,
     createdAt: now,
@@ -167,7 +167,6 @@ export async function updateCampaign(tenantId: string, campaignId: string, input
   if (input.timeZone !== undefined) after.timeZone = zone(input.timeZone, before.timeZone);
   if (input.budget !== undefined) after.budgetMinor = v.budget(input.budget, "input.budget");
   if (input.frequencyCap !== undefined) after.frequencyCap = v.frequencyCap(input.frequencyCap, "input.frequencyCap");
-  if (input.partnerIds !== undefined && input.partnerIds !== null) after.partnerIds = v.partnerIds(input.partnerIds, "input.partnerIds");
   if (input.config !== undefined && input.config !== null) after.config = v.config(before.type, input.config, "input.config");
   if (after.status === "SCHEDULED" && (!after.startAt || Date.parse(after.startAt) <= Date.now())) {
     throw new ValidationError("input.startAt: a scheduled campaign needs a start in the future", "input.startAt");

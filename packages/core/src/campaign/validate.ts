@@ -4,7 +4,7 @@ import { ValidationError } from "../shared/errors.js";
 import { CLIENT_ID_PATTERN } from "../shared/ids.js";
 import { toMinor } from "../shared/money.js";
 import { checkPattern, toUtcInstant } from "../shared/text.js";
-import { JOURNEY_TRIGGERS, MAX_CAMPAIGN_CONTENT, MAX_CAMPAIGN_PARTNERS, type CampaignConfig, type CampaignType, type FrequencyCap } from "./types.js";
+import { JOURNEY_TRIGGERS, MAX_CAMPAIGN_CONTENT, type CampaignConfig, type CampaignType, type FrequencyCap } from "./types.js";
 
 /** What GraphQL passes for a campaign's type settings (one of them, matching the type). */
 export interface CampaignConfigInput {
@@ -37,7 +37,6 @@ export function ids(values: readonly string[] | null | undefined, field: string,
 }
 
 export const contentIds = (values: readonly string[] | null | undefined, field: string) => ids(values, field, MAX_CAMPAIGN_CONTENT);
-export const partnerIds = (values: readonly string[] | null | undefined, field: string) => ids(values, field, MAX_CAMPAIGN_PARTNERS);
 
 export function channels(values: readonly string[] | null | undefined, field: string): Channel[] {
   return [...new Set((values ?? []).map((v) => mv.channel(v, field)))];

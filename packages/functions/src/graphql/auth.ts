@@ -1,11 +1,13 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyOptions } from "jose";
 import { isDeployed } from "@growth/core/shared";
+import { looksLikePartnerKey, verifyPartnerKey } from "@growth/core/partner";
 import { DomainError } from "@growth/core/shared";
 import { logError } from "./errors.js";
 
 /**
  * Who is calling. Every request carries a JWT (`Authorization: Bearer <token>`) with claims
- * `sub` (the principal), `tenant` (the brand) and `role`.
+ * `sub` (the principal), `tenant` (the brand) and `role`, or a partner brand's API key
+ * (`Authorization: Bearer pdk.<tenant>.<keyId>.<secret>`), checked against its stored hash.
  *
  * Verification:
  * - cloud (`JWT_JWKS_URL` set): RS256/ES256 against the identity provider's JWKS, issuer
@@ -22,7 +24,7 @@ export type Role = (typeof ROLES)[number];
 
 export type Principal =
   | { kind: "USER"; principalId: string; tenantId: string; role: Role }
-  /** A partner brand's credential (co-marketing). Not issued yet: no token maps to it so far. */
+  /** A partner brand's API key (co-marketing): sees only its joint campaigns, as aggregates. */
   | { kind: "PARTNER"; principalId: string; tenantId: string; partnerId: string };
 
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -39,6 +41,10 @@ const unauthenticated = (message: string) => new DomainError("UNAUTHENTICATED", 
 
 export async function authenticate(authorizationHeader?: string | null): Promise<Principal> {
   const token = bearerToken(authorizationHeader);
+  if (looksLikePartnerKey(token)) {
+    const { tenantId, partnerId, keyId } = await verifyPartnerKey(token);
+    return { kind: "PARTNER", principalId: `partner:${partnerId}:${keyId}`, tenantId, partnerId };
+  }
   const payload = await verifyToken(token);
   return principalFromClaims(payload);
 }
