@@ -7,6 +7,9 @@ import { getStores } from "../store/index.js";
 import { getSettings } from "../tenant/index.js";
 import { newTenantId } from "../test/tenant.js";
 import { getEngagements, listContents } from "../content/index.js";
+import { getCampaignCounters } from "../campaign/results/index.js";
+import { listCampaigns } from "../campaign/index.js";
+import { CAMPAIGNS } from "./catalog.js";
 import { listSegments } from "../segment/index.js";
 import { DEFAULT_DEMO_MEMBERS, DEMO_ANCHOR, generateDemoBrand, isDemoLoaded, loadDemoBrand, type DemoMember, type DemoPlan } from "./index.js";
 
@@ -131,7 +134,7 @@ describe("demo brand", () => {
     const before = await expectLoaded(t, plan);
 
     const second = await loadDemoBrand(t, { members: 150 });
-    expect(second.written).toEqual({ members: 0, stores: 0, orders: 0, refunds: 0, events: 0, redemptions: 0, content: 0 });
+    expect(second.written).toEqual({ members: 0, stores: 0, orders: 0, refunds: 0, events: 0, redemptions: 0, content: 0, campaigns: 0 });
     expect(second.skipped).toBe(150);
     const after = await expectLoaded(t, plan);
     expect(after.map((m) => m.version)).toEqual(before.map((m) => m.version));
@@ -160,6 +163,31 @@ describe("demo brand", () => {
     expect(engagement.reduce((s, e) => s + e.reach, 0)).toBeGreaterThan(0);
     expect(contents.items.find((c) => c.authorKind === "MEMBER")).toMatchObject({ contentId: "ct-ugc-latte-art", pyramidType: "EMOTIONAL" });
     expect((await listSegments(t, "ACTIVE", { first: 100 })).items).toHaveLength(6);
+    // Campaigns: the history's seven ended, three running; each one's counters equal a count over the plan.
+    expect(first.written.campaigns).toBe(10);
+    const campaigns = (await listCampaigns(t, {}, { first: 100 })).items;
+    expect(campaigns.map((c) => c.status).sort()).toEqual([...Array(7).fill("ENDED"), ...Array(3).fill("RUNNING")].sort());
+    const counters = await getCampaignCounters(t, CAMPAIGNS.map((c) => c.id));
+    CAMPAIGNS.forEach((c, i) => {
+      // The loader writes a member's orders before its events, so attribution is the plan's own (EXPLICIT).
+      const delivered = events.filter((e) => e.campaignId === c.id && e.type === "MESSAGE_DELIVERED");
+      const attributed = plan.members.map((m) => ({ m, mine: m.orders.filter((o) => o.campaignId === c.id) }));
+      const orders = attributed.flatMap((a) => a.mine);
+      const ids = new Set(orders.map((o) => o.orderId));
+      const firstOrders = plan.members.filter((m) => m.orders.length > 0 && [...m.orders].sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : 1))[0]!.campaignId === c.id);
+      expect(counters[i], c.id).toMatchObject({
+        deliveries: delivered.length,
+        exposedMembers: new Set(delivered.map((e) => e.memberId)).size,
+        orders: orders.length,
+        revenueMinor: orders.reduce((s, o) => s + minor(o.amount), 0),
+        refundedMinor: plan.members.flatMap((m) => m.refunds).filter((r) => ids.has(r.orderId)).reduce((s, r) => s + minor(r.amount), 0),
+        orderingMembers: attributed.filter((a) => a.mine.length >= 1).length,
+        repeatMembers: attributed.filter((a) => a.mine.length >= 2).length,
+        newCustomers: firstOrders.length,
+      });
+    });
+    expect(counters.reduce((s, c) => s + c.orders, 0)).toBeGreaterThan(0);
+    expect(counters.reduce((s, c) => s + c.costMinor, 0)).toBeGreaterThan(0);
     const busiest = plan.members.reduce((a, b) => (b.orders.length > a.orders.length ? b : a));
     const listed = await listMemberOrders(t, busiest.memberId, { first: 100 });
     expect(listed.items.map((o) => o.orderId).sort()).toEqual(busiest.orders.map((o) => o.orderId).sort());

@@ -8,6 +8,7 @@ import { getSettings, updateSettings } from "../tenant/index.js";
 import { demoUgcAuthor, loadDemoContent } from "./content.js";
 import { DEFAULT_DEMO_MEMBERS, DEFAULT_DEMO_SEED, generateDemoBrand, type DemoMember } from "./generate.js";
 import { ensureDemoSegments } from "./segments.js";
+import { loadDemoCampaigns } from "./campaigns.js";
 import { writeDemoSpend } from "./spend.js";
 
 /**
@@ -57,7 +58,7 @@ export interface DemoLoadResult {
   /** What the plan holds. */
   planned: DemoCounts & { stores: number };
   /** What this run wrote (zero everywhere when the demo was already complete). */
-  written: DemoCounts & { stores: number; content: number };
+  written: DemoCounts & { stores: number; content: number; campaigns: number };
   /** Members found complete and skipped. */
   skipped: number;
   ms: number;
@@ -100,6 +101,8 @@ export async function loadDemoBrand(tenantId: string, options: DemoLoadOptions =
   report("content");
   const segments = await ensureDemoSegments(tenantId);
   let contentWritten = await loadDemoContent(tenantId, plan, segments, { ugc: false });
+  // Campaigns before the members too: their results fill from the history's events and orders.
+  const campaignsWritten = await loadDemoCampaigns(tenantId, segments);
 
   report("members");
   const snapshot = await getMembers(tenantId, plan.members.map((m) => m.memberId));
@@ -164,7 +167,7 @@ export async function loadDemoBrand(tenantId: string, options: DemoLoadOptions =
     tenantId,
     seed,
     planned: { ...plan.totals, stores: plan.stores.length },
-    written: { ...written, stores: storesWritten, content: contentWritten },
+    written: { ...written, stores: storesWritten, content: contentWritten, campaigns: campaignsWritten },
     skipped,
     ms: Date.now() - started,
   };

@@ -16,8 +16,8 @@ import { getPartner } from "./store.js";
  */
 async function changePartners(tenantId: string, campaignId: string, partnerId: string, join: boolean): Promise<Campaign> {
   const partner = await getPartner(tenantId, partnerId);
+  // Any status, ended included: sharing a past joint campaign's results is access, not a change of the campaign.
   const before = await getStoredCampaign(tenantId, campaignId);
-  if (effectiveCampaign(before).status === "ENDED") throw new ConflictError(`campaign ${campaignId} has ended`);
   const has = before.partnerIds.includes(partner.partnerId);
   if (has === join) return effectiveCampaign(before);
   const partnerIds = join ? [...before.partnerIds, partner.partnerId] : before.partnerIds.filter((p) => p !== partner.partnerId);

@@ -108,6 +108,11 @@ describe("npm start", () => {
     for (const { node } of demo.data.segments.edges) expect(node.computedAt).not.toBeNull();
     expect(demo.data.contents.edges.map((e) => e.node.status).sort()).toEqual([...Array(12).fill("PUBLISHED"), "ARCHIVED", "DRAFT", "SCHEDULED"].sort());
     expect(demo.data.contentPyramid.reduce((s, l) => s + l.live, 0)).toBe(14);
+    // The printed partner key works and sees the partner view only.
+    const partnerKey = /^(pdk\.demo\.[\w-]+\.[\w-]+)$/m.exec(stdout)?.[1];
+    expect(partnerKey, stdout).toBeDefined();
+    const asPartner = await fetch(url!, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${partnerKey}` }, body: JSON.stringify({ query: "{ viewer { role } jointCampaigns { id status } }" }) });
+    expect(await asPartner.json()).toEqual({ data: { viewer: { role: "PARTNER" }, jointCampaigns: [{ id: "cp-winter-coupons", status: "RUNNING" }, { id: "cp-2026-mid-autumn", status: "ENDED" }] } });
     // KPIs out of the box: the latest snapshot, and the demo data's last day with its marketing spend.
     const kpis = (await post('{ latest: metricsOverview { overall { growth { members } } } dataEnd: metricsOverview(asOf: "2026-10-31") { overall { growth { members } acquisition { spend { minor } } } } }')) as {
       data: { latest: { overall: { growth: { members: number } } }; dataEnd: { overall: { growth: { members: number }; acquisition: { spend: { minor: number } } } } };

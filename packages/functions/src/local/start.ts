@@ -191,6 +191,14 @@ async function main(): Promise<void> {
     const query = JSON.stringify({ query: "{ viewer { tenantId role } members(first: 3) { edges { node { id name tier tags stats { orderCount } } } } }" });
     out(`curl -s ${url} -H 'content-type: application/json' -H 'authorization: Bearer ${token}' -d '${query}'`);
   }
+  const partnerKey = demoMembers > 0 ? await (await import("@growth/core/demo")).rotateDemoPartnerKey(DEMO_TENANT) : undefined;
+  if (partnerKey) {
+    out();
+    out(`Partner key for "neighbour-bakery", the demo's co-marketing partner (new each start, the previous one revoked; README "Partner integration"):`);
+    out(partnerKey);
+    const partnerQuery = JSON.stringify({ query: "{ jointCampaigns { id name status results { funnel { step members { value suppressed } } orders { value suppressed } } } }" });
+    out(`curl -s ${url} -H 'content-type: application/json' -H 'authorization: Bearer ${partnerKey}' -d '${partnerQuery}'`);
+  }
   if (opts.schedules) {
     const { startLocalSchedules } = await import("./metrics-jobs.js");
     schedules = startLocalSchedules({ tenants: opts.scheduleTenants, out });
