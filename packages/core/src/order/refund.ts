@@ -80,7 +80,7 @@ export async function recordRefund(tenantId: string, input: RefundInput, by: { a
           });
         }
         if (order.contentId) items.push(refundConversionWrite(tenantId, order.memberId, order.contentId, amountMinor));
-        items.push(...(await refundCampaignWrites(tenantId, order.memberId, order.campaignId, amountMinor)));
+        items.push(...(await refundCampaignWrites(tenantId, member, order.campaignId, amountMinor)));
         // Lowers the net of the day the order was placed in the member's daily buckets.
         items.push(await activityPut(tenantId, order.memberId, (a) => addRefund(a, { orderOccurredAt: order.occurredAt, amountMinor })));
         return {

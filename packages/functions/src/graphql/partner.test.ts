@@ -93,19 +93,21 @@ describe("partners", () => {
     }
   });
 
-  it("see joint results as aggregates: counts under 10 are suppressed, rates only between shown counts", async () => {
+  it("see joint results as aggregates of members who consented to partner sharing: counts under 10 suppressed, rates only between shown counts", async () => {
     const { admin, partner } = await brand();
     await admin(`mutation { changeCampaignStatus(input: { id: "joint", status: RUNNING }) { campaign { id } } }`);
     const when = new Date(Date.now() - 3_600_000).toISOString();
-    // 12 members reached (delivery), 3 of them click, 1 orders.
-    for (let i = 0; i < 12; i++) {
-      const m = (await admin(`mutation($n: String!) { createMember(input: { name: $n, sourceChannel: WECOM }) { member { id } } }`, { n: `M${i}` })).createMember.member.id;
+    // 14 members reached (delivery), 12 of them consented to partner sharing; 3 click, 1 orders.
+    for (let i = 0; i < 14; i++) {
+      const m = (await admin(`mutation($n: String!, $c: Boolean!) { createMember(input: { name: $n, sourceChannel: WECOM, partnerSharingConsent: $c }) { member { id } } }`, { n: `M${i}`, c: i < 12 })).createMember.member.id;
       await admin(`mutation($m: ID!, $id: ID!, $t: DateTime!) { recordEvent(input: { id: $id, memberId: $m, type: MESSAGE_DELIVERED, channel: WECOM, occurredAt: $t, campaignId: "joint" }) { duplicate } }`, { m, id: `d${i}`, t: when });
       if (i < 3) await admin(`mutation($m: ID!, $id: ID!, $t: DateTime!) { recordEvent(input: { id: $id, memberId: $m, type: CLICK, channel: WECOM, occurredAt: $t, campaignId: "joint" }) { duplicate } }`, { m, id: `c${i}`, t: when });
       if (i === 0) await admin(`mutation($m: ID!) { recordOrder(input: { id: "o1", memberId: $m, channel: MINI_PROGRAM, amount: 50, occurredAt: "${when}" }) { order { campaignId } } }`, { m });
     }
     const r = await partner(`{ jointCampaign(id: "joint") { status results { minGroupSize funnel { step members { value suppressed } rate } orders { value suppressed } newCustomers { value suppressed } attributedRevenue { amount } } } }`);
     expect(r.errors).toBeUndefined();
+    // The brand sees all 14; the partner the 12 who consented.
+    expect((await admin(`{ campaign(id: "joint") { results { funnel { step members } } } }`)).campaign.results.funnel[0]).toEqual({ step: "EXPOSURE", members: 14 });
     expect(r.data!.jointCampaign).toEqual({
       status: "RUNNING",
       results: {

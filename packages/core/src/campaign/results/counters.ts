@@ -28,9 +28,20 @@ export const RESULT_COUNTERS = [
 ] as const;
 export type ResultCounter = (typeof RESULT_COUNTERS)[number];
 
-/** ADD to one shard of a campaign's counters (the member's shard, so one member's writes stay on one item). */
-export function countersUpdate(tenantId: string, campaignId: string, memberId: string, add: Partial<Record<ResultCounter, number>>): TransactItem[] {
-  const moved = Object.entries(add).filter(([, n]) => n !== 0) as [ResultCounter, number][];
+/** The member-based counters partners may see (cost is the brand's, not a member's). */
+export const SHARED_COUNTERS = RESULT_COUNTERS.filter((c) => c !== "costMinor");
+
+/** The name of a counter's partner-visible twin: it counts only members with partner-sharing consent. */
+export const sharedName = (c: ResultCounter) => `shared_${c}`;
+
+/**
+ * ADD to one shard of a campaign's counters (the member's shard, so one member's writes stay on
+ * one item). With `sharedWithPartners` (the member consented to partner sharing at the time) the
+ * partner-visible twins move too: partner views count only those members.
+ */
+export function countersUpdate(tenantId: string, campaignId: string, memberId: string, add: Partial<Record<ResultCounter, number>>, sharedWithPartners = false): TransactItem[] {
+  const own = Object.entries(add).filter(([, n]) => n !== 0) as [ResultCounter, number][];
+  const moved: [string, number][] = [...own, ...(sharedWithPartners ? own.filter(([c]) => c !== "costMinor").map(([c, n]): [string, number] => [sharedName(c), n]) : [])];
   if (moved.length === 0) return [];
   return [
     {

@@ -22,7 +22,7 @@ export interface EventCampaignEffects {
  */
 export async function eventCampaignEffects(
   tenantId: string,
-  member: { memberId: string; lastTouch?: { campaignId: string; at: string } },
+  member: { memberId: string; partnerSharingConsent?: boolean; lastTouch?: { campaignId: string; at: string } },
   event: { campaignId?: string; type: EventType; occurredAt: string },
 ): Promise<EventCampaignEffects> {
   if (!event.campaignId) return { items: [] };
@@ -47,7 +47,7 @@ export async function eventCampaignEffects(
   step("exposed", "exposedMembers", event.type === "MESSAGE_DELIVERED" || event.type === "VIEW");
   step("interested", "interestedMembers", event.type === "CLICK");
   step("carted", "cartMembers", event.type === "ADD_TO_CART");
-  const items = countersUpdate(tenantId, campaignId, member.memberId, add);
+  const items = countersUpdate(tenantId, campaignId, member.memberId, add, member.partnerSharingConsent === true);
   if (next.exposed !== funnel.exposed || next.interested !== funnel.interested || next.carted !== funnel.carted) items.push(funnelPut(tenantId, member.memberId, campaignId, next));
   return { items, lastTouch: touch };
 }

@@ -30,7 +30,7 @@ export function attributeOrder(order: { campaignId?: string; occurredAt: string 
  */
 export async function ordersCampaignWrites(
   tenantId: string,
-  before: Pick<Member, "memberId" | "orderCount">,
+  before: Pick<Member, "memberId" | "orderCount" | "partnerSharingConsent">,
   orders: { campaignId?: string; amountMinor: number; occurredAt: string }[],
 ): Promise<TransactItem[]> {
   const byCampaign = new Map<string, { orders: number; minor: number; first: boolean }>();
@@ -57,7 +57,7 @@ export async function ordersCampaignWrites(
         newCustomers: c.first ? 1 : 0,
         orderingMembers: had === 0 ? 1 : 0,
         repeatMembers: had < 2 && now >= 2 ? 1 : 0,
-      }),
+      }, before.partnerSharingConsent === true),
       funnelPut(tenantId, before.memberId, campaignId, { ...funnel, orders: now }),
     );
   }
@@ -65,7 +65,7 @@ export async function ordersCampaignWrites(
 }
 
 /** A refund of an attributed order lowers its campaign's net revenue. */
-export async function refundCampaignWrites(tenantId: string, memberId: string, campaignId: string | undefined, amountMinor: number): Promise<TransactItem[]> {
+export async function refundCampaignWrites(tenantId: string, member: Pick<Member, "memberId" | "partnerSharingConsent">, campaignId: string | undefined, amountMinor: number): Promise<TransactItem[]> {
   if (!campaignId || !(await findCampaign(tenantId, campaignId))) return [];
-  return countersUpdate(tenantId, campaignId, memberId, { refundedMinor: amountMinor });
+  return countersUpdate(tenantId, campaignId, member.memberId, { refundedMinor: amountMinor }, member.partnerSharingConsent === true);
 }

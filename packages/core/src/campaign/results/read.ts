@@ -1,21 +1,26 @@
 import { batchGet } from "../../db/batch.js";
 import { CLIENT_ID_PATTERN } from "../../shared/ids.js";
-import { RESULT_COUNTERS, type ResultCounter } from "./counters.js";
+import { RESULT_COUNTERS, sharedName, SHARED_COUNTERS, type ResultCounter } from "./counters.js";
 import { RESULT_SHARDS, resultKeys } from "./keys.js";
 
 export type CampaignCounters = Record<ResultCounter, number> & { campaignId: string; updatedAt?: string };
 
 const empty = (campaignId: string): CampaignCounters => ({ campaignId, ...(Object.fromEntries(RESULT_COUNTERS.map((c) => [c, 0])) as Record<ResultCounter, number>) });
 
-/** The counters of many campaigns: one BatchGetItem over their shards (100 keys a call). */
-export async function getCampaignCounters(tenantId: string, campaignIds: readonly string[]): Promise<CampaignCounters[]> {
+/**
+ * The counters of many campaigns: one BatchGetItem over their shards (100 keys a call). With
+ * `sharedOnly`, the partner-visible twins: only members who consented to partner sharing (and no
+ * cost, which is the brand's).
+ */
+export async function getCampaignCounters(tenantId: string, campaignIds: readonly string[], options: { sharedOnly?: boolean } = {}): Promise<CampaignCounters[]> {
   const valid = campaignIds.filter((id) => CLIENT_ID_PATTERN.test(id));
   const shards = await batchGet<Record<string, unknown>>(valid.flatMap((id) => Array.from({ length: RESULT_SHARDS }, (_, s) => resultKeys.stats(tenantId, id, s))));
   const byId = new Map<string, CampaignCounters>();
   for (const s of shards) {
     const id = s.campaignId as string;
     const c = byId.get(id) ?? empty(id);
-    for (const k of RESULT_COUNTERS) c[k] += Number(s[k] ?? 0);
+    if (options.sharedOnly) for (const k of SHARED_COUNTERS) c[k] += Number(s[sharedName(k)] ?? 0);
+    else for (const k of RESULT_COUNTERS) c[k] += Number(s[k] ?? 0);
     if (typeof s.updatedAt === "string" && (!c.updatedAt || s.updatedAt > c.updatedAt)) c.updatedAt = s.updatedAt;
     byId.set(id, c);
   }

@@ -36,7 +36,8 @@ function viewOf(ctx: Context, partnerId: string | null | undefined): string {
   return partnerId;
 }
 
-const countersById = defineLoader("partner.counters", (tenantId) => new DataLoader<string, CampaignCounters>((ids) => getCampaignCounters(tenantId, ids), { maxBatchSize: 25 }));
+/** Partner-visible counters: only members who consented to partner sharing. */
+const countersById = defineLoader("partner.counters", (tenantId) => new DataLoader<string, CampaignCounters>((ids) => getCampaignCounters(tenantId, ids, { sharedOnly: true }), { maxBatchSize: 25 }));
 
 /** A joint campaign in the partner's shape: no segment, content, config or member in it. */
 const partnerCampaign = (c: Campaign) => ({ id: c.campaignId, name: c.name, type: c.type, status: c.status, startAt: c.startAt ?? null, endAt: c.endAt ?? null, campaignId: c.campaignId });
