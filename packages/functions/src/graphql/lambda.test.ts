@@ -46,4 +46,14 @@ describe("Lambda handler", () => {
     const body = JSON.parse(String(result.body));
     expect(body.errors[0].extensions).toEqual({ code: "UNAUTHENTICATED" });
   });
+
+  it("refuses a body over 1 MB with 413 before parsing it, and a batched request", async () => {
+    const ctx = { awsRequestId: "req-big" } as LambdaContext;
+    const big = await handler(event({ query: `{ viewer { tenantId } }`, padding: "x".repeat(1024 * 1024) }), ctx);
+    expect(big.statusCode).toBe(413);
+    expect(JSON.parse(big.body!).errors[0].extensions.code).toBe("BAD_REQUEST");
+    const token = await signLocalToken({ tenant: newTenantId(), role: "ADMIN" });
+    const batched = await handler(event([{ query: "{ viewer { tenantId } }" }, { query: "{ viewer { role } }" }], { authorization: `Bearer ${token}` }), { awsRequestId: "req-batch" } as LambdaContext);
+    expect(batched.statusCode).toBe(400);
+  });
 });

@@ -23,11 +23,22 @@ const graphqlHandler = startServerAndCreateLambdaHandler(server, handlers.create
     }),
 });
 
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 /**
  * Runs each invocation in a request scope (so masked errors and logs carry the Lambda request
  * id) and echoes that id in `x-request-id`.
  */
 export const handler = async (event: APIGatewayProxyEventV2, context: LambdaContext): Promise<APIGatewayProxyStructuredResultV2> => {
+  // The same body limit as the local server: a GraphQL request never needs more.
+  const size = event.body ? Buffer.byteLength(event.body, event.isBase64Encoded ? "base64" : "utf8") : 0;
+  if (size > MAX_BODY_BYTES) {
+    return {
+      statusCode: 413,
+      headers: { "content-type": "application/json", "x-request-id": context.awsRequestId },
+      body: JSON.stringify({ errors: [{ message: `Request body is larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: "BAD_REQUEST" } }] }),
+    };
+  }
   const result = (await withRequestId(context.awsRequestId, () => graphqlHandler(event, context, () => undefined))) as APIGatewayProxyStructuredResultV2;
   return { ...result, headers: { ...result.headers, "x-request-id": context.awsRequestId } };
 };

@@ -7,6 +7,7 @@ import { isDeployed } from "@growth/core/shared";
 import { signLocalToken, type Role } from "./auth.js";
 import { buildContext, type Context } from "./context.js";
 import { formatError, withRequestId } from "./errors.js";
+import { armor, queryLimits } from "./limits.js";
 import { applyPermissions, assertMatrixCoversSchema } from "./permissions.js";
 import { resolverMaps, type Resolvers } from "./resolvers/index.js";
 import { typeDefs } from "./typedefs.js";
@@ -51,6 +52,8 @@ assertMatrixCoversSchema(executableSchema);
 export const schema = applyPermissions(executableSchema);
 
 const deployed = isDeployed();
+const limits = queryLimits();
+const protection = armor(limits, deployed);
 
 export const server = new ApolloServer<Context>({
   schema,
@@ -59,7 +62,11 @@ export const server = new ApolloServer<Context>({
   introspection: !deployed,
   // In the cloud: no landing page and no "did you mean" hints that leak the schema.
   hideSchemaDetailsFromClientErrors: deployed,
-  plugins: deployed ? [ApolloServerPluginLandingPageDisabled()] : [],
+  // Depth, cost, aliases, directives and tokens, refused before execution (limits.ts).
+  validationRules: protection.validationRules,
+  parseOptions: { maxTokens: limits.maxTokens },
+  plugins: [...protection.plugins, ...(deployed ? [ApolloServerPluginLandingPageDisabled()] : [])],
+  allowBatchedHttpRequests: false,
 });
 
 let starting: Promise<void> | undefined;
