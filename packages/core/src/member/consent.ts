@@ -1,3 +1,4 @@
+import { auditPut, newAuditEntry } from "../audit/index.js";
 import { tableName } from "../db/client.js";
 import { newId } from "../shared/ids.js";
 import { cleanText } from "../shared/text.js";
@@ -29,7 +30,10 @@ export async function setConsent(
     const change: ConsentChange = { memberId, changeId: newId("c"), kind, granted: input.granted, source, actor: by.actor, changedAt: now };
     return {
       member: { set: { [FIELD[kind]]: input.granted } },
-      items: [{ Put: { TableName: tableName(), Item: consentItem(tenantId, change) } }],
+      items: [
+        { Put: { TableName: tableName(), Item: consentItem(tenantId, change) } },
+        auditPut(newAuditEntry(tenantId, { action: "CONSENT_CHANGED", actor: by.actor, target: `member:${memberId}`, detail: `${kind} ${input.granted ? "granted" : "withdrawn"} (${source})` }, now)),
+      ],
       result: { ...member, [FIELD[kind]]: input.granted, version: member.version + 1, updatedAt: now },
     };
   });

@@ -3,6 +3,8 @@ import { keys } from "../db/keys.js";
 import type { TransactItem } from "../db/transact.js";
 import { eraseAuthorContent } from "../content/erase.js";
 import { ValidationError } from "../shared/errors.js";
+import { auditPut, newAuditEntry } from "../audit/index.js";
+import { cleanText } from "../shared/text.js";
 import { listIdentities, listTagRecords } from "./children.js";
 import { changeMember } from "./mutate.js";
 import { getMember } from "./read.js";
@@ -20,7 +22,7 @@ const PERSONAL_FIELDS = ["name", "phone", "email", "birthday", "city", "customer
  */
 export async function eraseMember(tenantId: string, memberId: string, by: { actor: string; reason?: string }): Promise<Member> {
   const [identities, tags] = await Promise.all([listIdentities(tenantId, memberId), listTagRecords(tenantId, memberId, true)]);
-  if (identities.length + tags.length > 90) throw new ValidationError("this member has too many identities and tags to erase at once", "memberId");
+  if (identities.length + tags.length > 89) throw new ValidationError("this member has too many identities and tags to erase at once", "memberId");
   if ((await getMember(tenantId, memberId, true)).status === "ACTIVE") await eraseAuthorContent(tenantId, memberId);
   return changeMember(tenantId, memberId, (member) => {
     const table = tableName();
@@ -29,6 +31,7 @@ export async function eraseMember(tenantId: string, memberId: string, by: { acto
       ...identities.map((i) => ({ Delete: { TableName: table, Key: keys.identity(tenantId, i.channel, i.externalId) } })),
       ...tags.map((t) => ({ Delete: { TableName: table, Key: keys.memberTag(tenantId, memberId, t.tag) } })),
     ];
+    items.push(auditPut(newAuditEntry(tenantId, { action: "MEMBER_ERASED", actor: by.actor, target: `member:${memberId}`, detail: cleanText(by.reason, "reason", 200) })));
     if (member.phone) items.push({ Delete: { TableName: table, Key: keys.memberKey(tenantId, "PHONE", member.phone) } });
     if (member.customerNo) items.push({ Delete: { TableName: table, Key: keys.memberKey(tenantId, "CUSTOMER_NO", member.customerNo) } });
     const erased: Member = { ...member, status: "ERASED", erasedAt: now, gender: "UNKNOWN", tags: [], marketingConsent: false, partnerSharingConsent: false, version: member.version + 1, updatedAt: now };

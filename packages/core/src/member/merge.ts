@@ -12,6 +12,7 @@ import type { Member } from "./types.js";
 import { MAX_TAGS_PER_MEMBER } from "./types.js";
 import * as v from "./validate.js";
 import { mergeActivityWrites } from "../segment/activity.js";
+import { auditPut, newAuditEntry } from "../audit/index.js";
 
 /** Room left in a transaction for moved child items after the two member updates and extras. */
 const CHILD_ITEMS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS - 10;
@@ -190,6 +191,8 @@ async function mergeStep(tenantId: string, s: Member, d: Member, actor: string):
     // The duplicate's daily buckets (segment windows) join the survivor's.
     extras.push(...(await mergeActivityWrites(tenantId, s.memberId, d.memberId)));
     Object.assign(dUpdate.set, { status: "MERGED", mergedInto: s.memberId });
+    // The audit entry lands with the step that completes the merge.
+    extras.push(auditPut(newAuditEntry(tenantId, { action: "MEMBERS_MERGED", actor, target: `member:${d.memberId}`, detail: `merged into ${s.memberId}` })));
     dUpdate.remove.push("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk");
     if (d.referrerId) {
       // The duplicate no longer counts as a referral of its referrer.

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "../db/client.js";
+import { transact, TransactionCancelled } from "../db/transact.js";
+import { auditPut, newAuditEntry } from "../audit/index.js";
 import { stripKeys } from "../db/keys.js";
 import { queryAll } from "../db/query.js";
 import { DomainError, NotFoundError } from "../shared/errors.js";
@@ -29,31 +30,40 @@ export async function createPartnerKey(tenantId: string, partnerId: string, by: 
   const key = `${KEY_PREFIX_TEXT}.${tenantId}.${keyId}.${secret}`;
   const now = new Date().toISOString();
   const apiKey: PartnerApiKey = { tenantId, keyId, partnerId: partner.partnerId, secretHash: digest(secret), hint: key.slice(0, 12 + tenantId.length), createdAt: now, createdBy: by.actor };
-  await documentClient().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...partnerKeys.apiKey(tenantId, keyId), gsi1pk: partnerKeys.partition(tenantId, partner.partnerId), gsi1sk: `${KEY_PREFIX}${now}#${keyId}`, ...apiKey },
-      ConditionExpression: "attribute_not_exists(pk)",
-    }),
-  );
+  await transact([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...partnerKeys.apiKey(tenantId, keyId), gsi1pk: partnerKeys.partition(tenantId, partner.partnerId), gsi1sk: `${KEY_PREFIX}${now}#${keyId}`, ...apiKey },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+    auditPut(newAuditEntry(tenantId, { action: "PARTNER_KEY_CREATED", actor: by.actor, target: `partner:${partner.partnerId}`, detail: `key ${keyId}` }, now)),
+  ]);
   return { key, apiKey };
 }
 
 export async function revokePartnerKey(tenantId: string, keyId: string, by: { actor: string }): Promise<PartnerApiKey> {
+  const now = new Date().toISOString();
+  const existing = await findKey(tenantId, keyId);
+  if (!existing) throw new NotFoundError("PartnerApiKey", keyId);
+  if (existing.revokedAt) return existing; // already revoked: revoking again changes nothing
   try {
-    const out = await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: partnerKeys.apiKey(tenantId, keyId),
-        UpdateExpression: "SET revokedAt = :now, revokedBy = :by",
-        ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(revokedAt)",
-        ExpressionAttributeValues: { ":now": new Date().toISOString(), ":by": by.actor },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return fromItem(out.Attributes!);
+    await transact([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: partnerKeys.apiKey(tenantId, keyId),
+          UpdateExpression: "SET revokedAt = :now, revokedBy = :by",
+          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(revokedAt)",
+          ExpressionAttributeValues: { ":now": now, ":by": by.actor },
+        },
+      },
+      auditPut(newAuditEntry(tenantId, { action: "PARTNER_KEY_REVOKED", actor: by.actor, target: `partner:${existing.partnerId}`, detail: `key ${keyId}` }, now)),
+    ]);
+    return { ...existing, revokedAt: now, revokedBy: by.actor };
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if (!(error instanceof TransactionCancelled)) throw error;
     const existing = await findKey(tenantId, keyId);
     if (!existing) throw new NotFoundError("PartnerApiKey", keyId);
     return existing; // already revoked: revoking again changes nothing

@@ -1,6 +1,8 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "../db/client.js";
+import { transact, TransactionCancelled } from "../db/transact.js";
+import { auditPut, newAuditEntry } from "../audit/index.js";
 import { stripKeys } from "../db/keys.js";
 import { queryPage } from "../db/query.js";
 import { normaliseEmail } from "../shared/contact.js";
@@ -60,24 +62,27 @@ export async function getPartner(tenantId: string, partnerId: string): Promise<P
 }
 
 /** Suspends or reactivates a partner: a suspended partner's keys stop working at once. */
-export async function setPartnerStatus(tenantId: string, partnerId: string, status: Partner["status"]): Promise<Partner> {
+export async function setPartnerStatus(tenantId: string, partnerId: string, status: Partner["status"], by: { actor: string }): Promise<Partner> {
+  const now = new Date().toISOString();
   try {
-    const out = await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: partnerKeys.item(tenantId, partnerId),
-        UpdateExpression: "SET #st = :s, updatedAt = :now",
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeNames: { "#st": "status" },
-        ExpressionAttributeValues: { ":s": status, ":now": new Date().toISOString() },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return fromItem(out.Attributes!);
+    await transact([
+      {
+        Update: {
+          TableName: tableName(),
+          Key: partnerKeys.item(tenantId, partnerId),
+          UpdateExpression: "SET #st = :s, updatedAt = :now",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: { "#st": "status" },
+          ExpressionAttributeValues: { ":s": status, ":now": now },
+        },
+      },
+      auditPut(newAuditEntry(tenantId, { action: "PARTNER_STATUS_CHANGED", actor: by.actor, target: `partner:${partnerId}`, detail: status }, now)),
+    ]);
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw new NotFoundError("Partner", partnerId);
+    if (error instanceof TransactionCancelled) throw new NotFoundError("Partner", partnerId);
     throw error;
   }
+  return (await findPartner(tenantId, partnerId, true))!;
 }
 
 export async function listPartners(tenantId: string, args: PageArgs): Promise<Page<Partner>> {

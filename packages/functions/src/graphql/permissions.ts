@@ -2,6 +2,7 @@ import { MapperKind, mapSchema } from "@graphql-tools/utils";
 import { defaultFieldResolver, type GraphQLSchema } from "graphql";
 import { DomainError } from "@growth/core/shared";
 import { ROLES, type Principal, type Role } from "./auth.js";
+import { reportDenied } from "./denials.js";
 
 /**
  * THE permission matrix: who may call each root field (`Query.x`, `Mutation.y`).
@@ -87,6 +88,7 @@ export function authorize(field: string, context: unknown, matrix: PermissionMat
   if (!principal) throw new DomainError("UNAUTHENTICATED", "Authentication required");
   if (ctx.tenantId !== principal.tenantId) throw new DomainError("FORBIDDEN", "The request's tenant does not match the credential");
   if (!isAllowed(principal, field, matrix)) {
+    void reportDenied(principal, field);
     const who = principal.kind === "PARTNER" ? "A partner credential" : `The ${principal.role} role`;
     throw new DomainError("FORBIDDEN", `${who} may not use ${field}`);
   }

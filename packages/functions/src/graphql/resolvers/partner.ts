@@ -60,7 +60,7 @@ export const partnerResolvers: Resolvers = {
   Mutation: {
     createPartner: async (_: unknown, { input }: { input: Partners.CreatePartnerInput }, ctx: Context) => ({ partner: await Partners.createPartner(ctx.tenantId, input, by(ctx)) }),
     setPartnerStatus: async (_: unknown, { input }: { input: { id: string; status: "ACTIVE" | "SUSPENDED" } }, ctx: Context) => ({
-      partner: await Partners.setPartnerStatus(ctx.tenantId, input.id, input.status),
+      partner: await Partners.setPartnerStatus(ctx.tenantId, input.id, input.status, by(ctx)),
     }),
     createPartnerKey: async (_: unknown, { input }: { input: { partnerId: string } }, ctx: Context) => Partners.createPartnerKey(ctx.tenantId, input.partnerId, by(ctx)),
     revokePartnerKey: async (_: unknown, { input }: { input: { keyId: string } }, ctx: Context) => ({ apiKey: await Partners.revokePartnerKey(ctx.tenantId, input.keyId, by(ctx)) }),

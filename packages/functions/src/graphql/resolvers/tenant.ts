@@ -1,3 +1,5 @@
+import { listAudit, type AuditEntry } from "@growth/core/audit";
+import { toConnection } from "./connection.js";
 import { getSettings, updateSettings, updateTierThresholds, type SettingsInput, type TenantSettings } from "@growth/core/tenant";
 import { DEFAULT_TIER_THRESHOLDS, type TierThresholds, type TierThresholdsPatch } from "@growth/core/metrics/tiers";
 import { toMinor } from "@growth/core/shared";
@@ -9,6 +11,7 @@ definePermissions({
   "Query.tenantSettings": { roles: READ, doc: "Read the brand's settings (time zone, currency, points rate)." },
   "Mutation.updateTenantSettings": { roles: ADMIN_ONLY, doc: "Change the brand's settings." },
   "Mutation.updateTierThresholds": { roles: ADMIN_ONLY, doc: "Change the member pyramid's tier thresholds." },
+  "Query.auditLog": { roles: ADMIN_ONLY, doc: "Read the audit log of sensitive actions (erase, merge, consent, partner keys, denials)." },
 });
 
 /** Thresholds in the schema's shape: money as Money in the brand's currency. */
@@ -49,6 +52,11 @@ function thresholdsPatch(input: TierThresholdsInput): TierThresholdsPatch {
 export const tenantResolvers: Resolvers = {
   Query: {
     tenantSettings: (_source: unknown, _args: unknown, ctx: Context): Promise<TenantSettings> => getSettings(ctx.tenantId),
+    auditLog: async (_source: unknown, args: { month?: string | null; action?: string | null; first?: number | null; after?: string | null }, ctx: Context) =>
+      toConnection(await listAudit(ctx.tenantId, args, args)),
+  },
+  AuditEntry: {
+    id: (e: AuditEntry) => e.auditId,
   },
   Mutation: {
     updateTenantSettings: async (_source: unknown, { input }: { input: SettingsInput }, ctx: Context) => ({
