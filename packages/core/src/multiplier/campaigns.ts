@@ -6,7 +6,8 @@ import { queryAll } from "../db/query.js";
 /**
  * How long a container keeps a tenant's multiplier campaigns. Every order asks for them, so
  * they are read once a minute, not once per order; the price is staleness: a campaign started,
- * paused or ended by hand in another container (or created) is seen up to a minute late. Starts
+ * paused or ended by hand in another container is seen up to a minute late (a change written in
+ * this container drops its cache: campaign/store.ts writeCampaign). Starts
  * and ends by schedule are exact, since `isRunning(campaign, now)` is applied at each order
  * to the cached (stored RUNNING and SCHEDULED) campaigns.
  */
@@ -30,7 +31,7 @@ export async function multiplierCampaigns(tenantId: string, nowMs = Date.now()):
   return campaigns;
 }
 
-/** Drops the tenant's cached list in this container (after a change made here, and in tests). */
+/** Drops the tenant's cached list in this container (writeCampaign calls it after a multiplier campaign changes). */
 export function forgetMultiplierCampaigns(tenantId: string): void {
   cache.delete(tenantId);
 }

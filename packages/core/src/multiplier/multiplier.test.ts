@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { changeCampaignStatus, createCampaign } from "../campaign/index.js";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { changeCampaignStatus, createCampaign, getStoredCampaign } from "../campaign/index.js";
+import { campaignItem } from "../campaign/item.js";
+import { documentClient, tableName } from "../db/client.js";
 import { createMember, getMember } from "../member/index.js";
 import { cleanOrder, getOrder, recordOrder, recordOrders, recordRefund } from "../order/index.js";
 import { listLedger } from "../points/index.js";
@@ -62,15 +65,21 @@ describe("points multiplier", () => {
     expect(multiplied(11, 1.5)).toBe(16); // 16.5 rounded down
   });
 
-  it("stops multiplying once the campaign is paused (within the cache's minute in other containers)", async () => {
+  it("stops multiplying once the campaign is paused; another container's cache keeps it up to a minute", async () => {
     const t = newTenantId();
     await multiplier(t, "x2", 2);
     const m = await member(t);
     expect((await recordOrder(t, order(m, "a"), actor)).order.pointsEarned).toBe(176);
-    await changeCampaignStatus(t, "x2", "PAUSED");
-    // This container still holds the campaign as RUNNING: the documented staleness.
-    expect((await recordOrder(t, order(m, "b"), actor)).order.pointsEarned).toBe(176);
-    forgetMultiplierCampaigns(t); // what a minute does
+    // Paused behind this container's back (another container writing the stored item).
+    const stored = await getStoredCampaign(t, "x2");
+    await documentClient().send(new PutCommand({ TableName: tableName(), Item: campaignItem({ ...stored, status: "PAUSED", revision: stored.revision + 1 }) }));
+    expect((await recordOrder(t, order(m, "b"), actor)).order.pointsEarned).toBe(176); // the documented staleness
+    forgetMultiplierCampaigns(t); // what the minute does
     expect((await recordOrder(t, order(m, "c"), actor)).order.pointsEarned).toBe(88);
+    // A change written in this container is seen at once.
+    await changeCampaignStatus(t, "x2", "RUNNING");
+    expect((await recordOrder(t, order(m, "d"), actor)).order.pointsEarned).toBe(176);
+    await changeCampaignStatus(t, "x2", "ENDED");
+    expect((await recordOrder(t, order(m, "e"), actor)).order.pointsEarned).toBe(88);
   });
 });
