@@ -95,6 +95,18 @@ describe("recording referrals", () => {
     const winner = referrers[outcomes.indexOf("OK")]!;
     expect(await getMember(t, invitee)).toMatchObject({ referrerId: winner });
   });
+  it("counts a referrer once when 10 invitees join with the same code at the same moment", async () => {
+    const t = newTenantId();
+    const c = await campaign(t);
+    const a = await member(t);
+    const codeA = (await inviteCode(t, c, a)).invite.code;
+    const invitees = await Promise.all(Array.from({ length: 10 }, () => member(t)));
+    const at = new Date("2025-04-01T04:00:00Z");
+    await Promise.all(invitees.map((i) => recordReferral(t, { code: codeA, inviteeId: i }, at)));
+    expect(await getMember(t, a)).toMatchObject({ referralCount: 10 });
+    expect(await referralStats(t, c, { from: "2025-04-01", to: "2025-04-01" })).toMatchObject({ referred: 10, referrers: 1, kFactor: 10 });
+    expect((await listReferralsOf(t, a, null, { first: 100 })).items).toHaveLength(10);
+  });
 });
 
 describe("referral rewards", () => {
