@@ -1,6 +1,7 @@
 import { isRunning } from "../campaign/item.js";
 import type { Campaign } from "../campaign/types.js";
 import type { Member } from "../member/types.js";
+import type { Order } from "../order/types.js";
 import { isMemberInSegment } from "../segment/membership.js";
 import { findSegment } from "../segment/store.js";
 import { multiplierCampaigns } from "./campaigns.js";
@@ -16,6 +17,23 @@ export interface PointsBoost {
 /** The points `basePoints` become under `multiplier` (one decimal, so tenths keep it exact), rounded down. */
 export function multiplied(basePoints: number, multiplier: number): number {
   return Math.floor((basePoints * Math.round(multiplier * 10)) / 10);
+}
+
+/** Multiplies a new order's points under its campaign (if any), noting the campaign and the extra on the order. */
+export function boostOrder(order: Order, campaign: Campaign | undefined): void {
+  if (!campaign?.config.pointsMultiplier) return;
+  const { multiplier } = campaign.config.pointsMultiplier;
+  const boosted = multiplied(order.pointsEarned, multiplier);
+  if (boosted <= order.pointsEarned) return;
+  order.pointsBoost = { campaignId: campaign.campaignId, multiplier, extraPoints: boosted - order.pointsEarned };
+  order.pointsEarned = boosted;
+}
+
+/** What the order's EARN ledger entry says about its multiplier: the campaign and the sum. */
+export function boostNote(order: Order): { campaignId?: string; reason?: string } {
+  const b = order.pointsBoost;
+  if (!b) return {};
+  return { campaignId: b.campaignId, reason: `${b.multiplier}× points (campaign ${b.campaignId}): ${order.pointsEarned - b.extraPoints} + ${b.extraPoints} extra` };
 }
 
 /** Whether the campaign's schedule holds the instant (start inclusive, end exclusive). */

@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError, RetryableError, ValidationError } from ".
 import { getSettings } from "../tenant/settings.js";
 import { activityPut, addOrder } from "../segment/activity.js";
 import { orderConversionWrites } from "../content/engagement.js";
-import { multiplied, multipliersFor } from "../multiplier/apply.js";
+import { boostNote, boostOrder, multipliersFor } from "../multiplier/apply.js";
 import { planReferralRewards, REFERRAL_REWARD_ITEMS } from "../referral/rewards.js";
 import type { Campaign } from "../campaign/types.js";
 import { fromOrderItem, newOrder, orderItem } from "./item.js";
@@ -150,24 +150,12 @@ async function writeChunk(
       let active = member.lastActiveAt;
       for (const o of orders) {
         const order = newOrder(tenantId, memberId, o, settings, by.source, now);
-        const boost = effects.boosts.get(o.orderId);
-        if (boost) {
-          const { multiplier } = boost.config.pointsMultiplier!;
-          const boosted = multiplied(order.pointsEarned, multiplier);
-          if (boosted > order.pointsEarned) {
-            order.pointsBoost = { campaignId: boost.campaignId, multiplier, extraPoints: boosted - order.pointsEarned };
-            order.pointsEarned = boosted;
-          }
-        }
+        boostOrder(order, effects.boosts.get(o.orderId));
         const { pointsEarned } = order;
         items.push({ Put: { TableName: table, Item: orderItem(order), ConditionExpression: "attribute_not_exists(pk)" } });
         itemOrder.push(o.orderId);
         if (pointsEarned > 0) {
-          const b = order.pointsBoost;
-          const entry = newPointsEntry({
-            tenantId, memberId, type: "EARN", points: pointsEarned, orderId: o.orderId, actor: by.actor,
-            ...(b ? { campaignId: b.campaignId, reason: `${b.multiplier}× points (campaign ${b.campaignId}): ${pointsEarned - b.extraPoints} + ${b.extraPoints} extra` } : {}),
-          });
+          const entry = newPointsEntry({ tenantId, memberId, type: "EARN", points: pointsEarned, orderId: o.orderId, actor: by.actor, ...boostNote(order) });
           items.push({ Put: { TableName: table, Item: pointsEntryItem(entry) } });
           itemOrder.push(undefined);
         }
