@@ -12,6 +12,7 @@ import { CLIENT_ID_PATTERN, newId } from "../shared/ids.js";
 import type { Page, PageArgs } from "../shared/page.js";
 import { cleanText, requireText } from "../shared/text.js";
 import { findStore } from "../store/read.js";
+import { forgetMultiplierCampaigns } from "../multiplier/campaigns.js";
 import { getSettings } from "../tenant/settings.js";
 import { campaignItem, effectiveCampaign, fromCampaignItem } from "./item.js";
 import { assertCampaignId, campaignKeys } from "./keys.js";
@@ -134,6 +135,8 @@ export async function writeCampaign(before: Campaign, after: Campaign): Promise<
     await documentClient().send(
       new PutCommand({ TableName: tableName(), Item: campaignItem(after), ConditionExpression: "revision = :rev", ExpressionAttributeValues: { ":rev": before.revision } }),
     );
+    // This container sees its own multiplier changes at once; others within the cache's minute.
+    if (after.type === "POINTS_MULTIPLIER") forgetMultiplierCampaigns(after.tenantId);
     return after;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`campaign ${after.campaignId} changed at the same time; reload and try again`);

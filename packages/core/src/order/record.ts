@@ -5,11 +5,14 @@ import type { TransactionCancelled, TransactItem } from "../db/transact.js";
 import { changeMember } from "../member/mutate.js";
 import { resolveMember } from "../member/read.js";
 import { newPointsEntry, pointsEntryItem } from "../points/entry.js";
-import { ConflictError, NotFoundError, ValidationError } from "../shared/errors.js";
+import { ConflictError, NotFoundError, RetryableError, ValidationError } from "../shared/errors.js";
 import { getSettings } from "../tenant/settings.js";
 import { activityPut, addOrder } from "../segment/activity.js";
 import { orderConversionWrites } from "../content/engagement.js";
 import { attributeOrder, ordersCampaignWrites } from "../campaign/results/orders.js";
+import { boostNote, boostOrder, multipliersFor } from "../multiplier/apply.js";
+import { planReferralRewards, REFERRAL_REWARD_ITEMS } from "../referral/rewards.js";
+import type { Campaign } from "../campaign/types.js";
 import { fromOrderItem, newOrder, orderItem } from "./item.js";
 import type { Order } from "./types.js";
 import { cleanOrder, type CleanOrder, type OrderInput } from "./validate.js";
@@ -17,10 +20,12 @@ import { cleanOrder, type CleanOrder, type OrderInput } from "./validate.js";
 /** Orders per transaction at most (each is an order item plus a ledger entry). */
 const ORDERS_PER_TRANSACTION = 40;
 /**
- * DynamoDB allows 100 items per transaction; the member and its ACTIVITY item take two, and two
- * stay free for a campaign the member's last touch attributes orders to (counters + funnel).
+ * DynamoDB allows 100 items per transaction; the member and its ACTIVITY item take two, two
+ * stay free for a campaign the member's last touch attributes orders to (counters + funnel), and
+ * the referral rewards of a member's first order up to REFERRAL_REWARD_ITEMS (kept free in every
+ * chunk, since which chunk holds a first order is only known once the member is read).
  */
-const ITEMS_PER_TRANSACTION = 96;
+const ITEMS_PER_TRANSACTION = 96 - REFERRAL_REWARD_ITEMS;
 
 /**
  * Splits orders into transactions that fit: each order costs its item and a ledger entry,
@@ -87,11 +92,20 @@ export async function recordOrders(
       throw new ValidationError(`orders must be in the brand's currency ${settings.currency}`, "currency");
     }
   }
+  // Live orders earn campaign points (multipliers; referral rewards on a first order); imported
+  // history does not: it happened before the brand's campaigns knew of it.
+  const live = by.source === "API";
+  const boosts = live ? await multipliersFor(tenantId, member, orders) : new Map<string, Campaign>();
   const results = new Map<string, RecordedOrder>();
   for (const chunk of chunkOrders(orders)) {
     let pending = chunk;
-    while (pending.length > 0) {
-      const outcome = await writeChunk(tenantId, member.memberId, pending, settings, by);
+    for (let raced = 0; pending.length > 0; ) {
+      const outcome = await writeChunk(tenantId, member.memberId, pending, settings, by, { boosts, rewards: live });
+      if (outcome.raced) {
+        // A referral reward's condition lost to a concurrent write: plan again from fresh reads.
+        if (++raced > 10) throw new RetryableError("the order's referral rewards are being changed by many requests at once; try again");
+        continue;
+      }
       for (const r of outcome.recorded) results.set(r.order.orderId, r);
       // Orders found to exist already are answered from the table; the rest are retried.
       for (const id of outcome.existing) results.set(id, await existingOrder(tenantId, pending.find((o) => o.orderId === id)!));
@@ -109,13 +123,24 @@ class ExistingOrders extends Error {
   }
 }
 
+/** A condition of the referral rewards failed (referral converted, referrer's count moved meanwhile). */
+class RewardsRaced extends Error {}
+
+interface CampaignEffects {
+  /** The multiplier campaign of each order id (multiplier/apply.ts). */
+  boosts: Map<string, Campaign>;
+  /** Whether a first order pays out referral rewards. */
+  rewards: boolean;
+}
+
 async function writeChunk(
   tenantId: string,
   memberId: string,
   orders: CleanOrder[],
   settings: Settings,
   by: { actor: string; source: "API" | "IMPORT" },
-): Promise<{ recorded: RecordedOrder[]; existing: string[] }> {
+  effects: CampaignEffects,
+): Promise<{ recorded: RecordedOrder[]; existing: string[]; raced?: boolean }> {
   try {
     const recorded = await changeMember(tenantId, memberId, async (member) => {
       const table = tableName();
@@ -135,11 +160,12 @@ async function writeChunk(
         // Attribution: the campaign named, else the member's last touch within the window.
         const attributed = attributeOrder(o, member, settings.attributionWindowDays);
         if (attributed) Object.assign(order, attributed);
+        boostOrder(order, effects.boosts.get(o.orderId));
         const { pointsEarned } = order;
         items.push({ Put: { TableName: table, Item: orderItem(order), ConditionExpression: "attribute_not_exists(pk)" } });
         itemOrder.push(o.orderId);
         if (pointsEarned > 0) {
-          const entry = newPointsEntry({ tenantId, memberId, type: "EARN", points: pointsEarned, orderId: o.orderId, actor: by.actor });
+          const entry = newPointsEntry({ tenantId, memberId, type: "EARN", points: pointsEarned, orderId: o.orderId, actor: by.actor, ...boostNote(order) });
           items.push({ Put: { TableName: table, Item: pointsEntryItem(entry) } });
           itemOrder.push(undefined);
         }
@@ -175,9 +201,24 @@ async function writeChunk(
         items.push(...orderConversionWrites(tenantId, memberId, contentId, c.count, c.minor));
         itemOrder.push(`content:${contentId}`, undefined);
       }
+      // A first order of a referred member: the referral campaign's rewards, in this transaction,
+      // and the order attributed to that campaign unless it names one (referral beats last touch).
+      const earliest = orders.reduce((a, b) => (b.occurredAt < a.occurredAt ? b : a));
+      const rewards = effects.rewards ? await planReferralRewards(tenantId, member, earliest, by.actor, new Date(now)) : undefined;
+      const converting = rewards && !earliest.campaignId ? made.find((r) => r.order.orderId === earliest.orderId) : undefined;
+      if (converting) {
+        Object.assign(converting.order, { campaignId: rewards!.campaignId, attribution: "REFERRAL" });
+        const at = itemOrder.indexOf(earliest.orderId);
+        items[at] = { Put: { TableName: table, Item: orderItem(converting.order), ConditionExpression: "attribute_not_exists(pk)" } };
+      }
       // The attributed campaigns' counters and funnel steps.
       items.push(...(await ordersCampaignWrites(tenantId, member, made.map((r) => r.order))));
       while (itemOrder.length < items.length) itemOrder.push(undefined);
+      if (rewards) {
+        items.push(...rewards.items);
+        itemOrder.push(...rewards.items.map(() => "referral"));
+        points += rewards.inviteePoints;
+      }
       // The member's daily buckets (segment rules with a window), in the same transaction.
       items.push(await activityPut(tenantId, memberId, (a) => orders.forEach((o) => addOrder(a, o)), { zone: settings.timeZone }));
       itemOrder.push(undefined);
@@ -190,20 +231,24 @@ async function writeChunk(
         result: made,
         explain: (error: TransactionCancelled) => {
           const existing: string[] = [];
+          let raced = false;
           for (let i = 0; i < itemOrder.length; i++) {
             if (!error.failedCondition(i)) continue;
             const ref = itemOrder[i]!;
             if (ref.startsWith("store:")) return new NotFoundError("Store", ref.slice(6));
             if (ref.startsWith("content:")) return new NotFoundError("Content", ref.slice(8));
-            existing.push(ref);
+            if (ref === "referral") raced = true;
+            else existing.push(ref);
           }
-          return new ExistingOrders(existing);
+          // An order already recorded explains everything; otherwise only a reward raced.
+          return existing.length > 0 || !raced ? new ExistingOrders(existing) : new RewardsRaced();
         },
       };
     });
     return { recorded, existing: [] };
   } catch (error) {
     if (error instanceof ExistingOrders) return { recorded: [], existing: error.orderIds };
+    if (error instanceof RewardsRaced) return { recorded: [], existing: [], raced: true };
     throw error;
   }
 }

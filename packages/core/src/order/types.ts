@@ -1,3 +1,4 @@
+import type { PointsBoost } from "../multiplier/apply.js";
 import type { Channel } from "../member/types.js";
 
 export interface OrderLine {
@@ -30,6 +31,8 @@ export interface Order {
   attribution?: "EXPLICIT" | "COUPON" | "REFERRAL" | "LAST_TOUCH";
   /** Content item the order is attributed to (a shop link in an article, a live stream). */
   contentId?: string;
+  /** The points multiplier campaign that multiplied `pointsEarned` (multiplier/apply.ts), if any. */
+  pointsBoost?: PointsBoost;
   fingerprint: string;
   source: "API" | "IMPORT";
   createdAt: string;

@@ -1,4 +1,4 @@
-export const POINTS_ENTRY_TYPES = ["EARN", "REVERSE", "REDEEM", "ADJUST", "EXPIRE", "MERGE_IN", "MERGE_OUT"] as const;
+export const POINTS_ENTRY_TYPES = ["EARN", "REVERSE", "REDEEM", "ADJUST", "EXPIRE", "MERGE_IN", "MERGE_OUT", "REFERRAL"] as const;
 export type PointsEntryType = (typeof POINTS_ENTRY_TYPES)[number];
 
 /** One line of the append-only points ledger. `points` is signed: credits > 0, debits < 0. */
@@ -12,6 +12,8 @@ export interface PointsEntry {
   orderId?: string;
   refundId?: string;
   relatedMemberId?: string;
+  /** The campaign behind the entry: a referral reward, or the multiplier of an EARN. */
+  campaignId?: string;
   actor: string;
   createdAt: string;
 }

@@ -10,6 +10,8 @@ import { updateSettings } from "../../tenant/settings.js";
 import { actor, newTenantId } from "../../test/tenant.js";
 import { createCampaign } from "../store.js";
 import { funnelOf, getCampaignCounters, returnsOf } from "./index.js";
+import { changeCampaignStatus } from "../status.js";
+import { inviteCode, recordReferral } from "../../referral/index.js";
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -91,5 +93,26 @@ describe("campaign results", () => {
     await Promise.all(Array.from({ length: 8 }, (_, i) => recordEvent(t, { eventId: `c${i}`, memberId: ann, type: i % 2 ? "CLICK" : "MESSAGE_DELIVERED", channel: "APP", occurredAt: when, campaignId: "cp" })));
     const [c] = await getCampaignCounters(t, ["cp"]);
     expect(c).toMatchObject({ deliveries: 4, clicks: 4, exposedMembers: 1, interestedMembers: 1 });
+  });
+
+  it("attributes a referred member's first order to the referral campaign (over a last touch) and counts the referral step", async () => {
+    const t = newTenantId();
+    await createCampaign(t, { id: "ref", name: "Invite", type: "REFERRAL", config: { referral: { referrerPoints: 50 } } }, actor);
+    await changeCampaignStatus(t, "ref", "RUNNING");
+    await createCampaign(t, { id: "msg", name: "Message", type: "COUPON" }, actor);
+    const ann = (await createMember(t, { name: "Ann", sourceChannel: "APP", partnerSharingConsent: true }, actor)).memberId;
+    const bob = (await createMember(t, { name: "Bob", sourceChannel: "APP", partnerSharingConsent: true }, actor)).memberId;
+    const { invite } = await inviteCode(t, "ref", ann);
+    await recordReferral(t, { code: invite.code, inviteeId: bob });
+    const when = (ms: number) => new Date(Date.now() - ms).toISOString();
+    await recordEvent(t, { eventId: "touch", memberId: bob, type: "CLICK", channel: "APP", occurredAt: when(3_600_000), campaignId: "msg" });
+    await recordOrder(t, { orderId: "b1", memberId: bob, channel: "APP", amount: 30, occurredAt: when(60_000) }, actor);
+    await recordOrder(t, { orderId: "b2", memberId: bob, channel: "APP", amount: 12, occurredAt: when(30_000) }, actor);
+    expect(await getOrder(t, "b1")).toMatchObject({ campaignId: "ref", attribution: "REFERRAL" });
+    expect(await getOrder(t, "b2")).toMatchObject({ campaignId: "msg", attribution: "LAST_TOUCH" }); // not the converting order
+    const [ref, msg] = await getCampaignCounters(t, ["ref", "msg"]);
+    expect(ref).toMatchObject({ referredMembers: 1, orders: 1, newCustomers: 1, revenueMinor: 3_000, orderingMembers: 1 });
+    expect(msg).toMatchObject({ interestedMembers: 1, orders: 1, newCustomers: 0, revenueMinor: 1_200 });
+    expect((await getCampaignCounters(t, ["ref"], { sharedOnly: true }))[0]).toMatchObject({ referredMembers: 1, orders: 1 });
   });
 });

@@ -7,7 +7,9 @@ import { kpiResolvers } from "./kpi.js";
 import { metricsResolvers } from "./metrics.js";
 import { orderResolvers } from "./order.js";
 import { partnerResolvers } from "./partner.js";
+import { multiplierResolvers } from "./multiplier.js";
 import { pointsResolvers } from "./points.js";
+import { referralResolvers } from "./referral.js";
 import { segmentResolvers } from "./segment.js";
 import { storeResolvers } from "./store.js";
 import { tenantResolvers } from "./tenant.js";
@@ -17,6 +19,6 @@ import { tenantResolvers } from "./tenant.js";
  * `Resolvers` map (and calling `definePermissions` for its root fields), then list it here.
  * The maps are merged by `makeExecutableSchema`; a type or field defined twice is an error.
  */
-export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers, kpiResolvers, segmentResolvers, contentResolvers, campaignResolvers, partnerResolvers];
+export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers, kpiResolvers, segmentResolvers, contentResolvers, campaignResolvers, partnerResolvers, referralResolvers, multiplierResolvers];
 
 export type { Resolvers } from "./base.js";
