@@ -59,8 +59,11 @@ export async function recordEvent(tenantId: string, input: EventInput): Promise<
       const now = new Date().toISOString();
       const event: EngagementEvent = { tenantId, eventId, memberId: m.memberId, type, channel, occurredAt, contentId, campaignId, storeId, score, fingerprint, createdAt: now };
       const lastActiveAt = !m.lastActiveAt || occurredAt > m.lastActiveAt ? occurredAt : m.lastActiveAt;
+      // The cart-abandoned journey needs the instant (ACTIVITY keeps days only): the latest
+      // add-to-cart, kept on the member so the journeys job reads it from the MEMBER item alone.
+      const lastCartAt = type === "ADD_TO_CART" && (!m.lastCartAt || occurredAt > m.lastCartAt) ? occurredAt : m.lastCartAt;
       return {
-        member: { add: { eventCount: 1 }, set: { lastActiveAt } },
+        member: { add: { eventCount: 1 }, set: { lastActiveAt, ...(lastCartAt ? { lastCartAt } : {}) } },
         items: [
           {
             Put: {

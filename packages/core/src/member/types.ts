@@ -56,6 +56,8 @@ export interface Member {
   firstOrderAt?: string;
   lastOrderAt?: string;
   lastActiveAt?: string;
+  /** Latest ADD_TO_CART event (recordEvent): the cart-abandoned journey's clock. */
+  lastCartAt?: string;
   eventCount: number;
   pointsBalance: number;
   erasedAt?: string;
