@@ -15,7 +15,7 @@ import { writeTouch, type TouchOutcome } from "./write.js";
  * and event. One parallel scan of the MEMBER items finds every trigger of every campaign at
  * once; its cost grows with members, not with events.
  *
- * Clock: the run instant `at` (parameter, default the start time truncated to the minute), not
+ * Clock: the run instant `at` (parameter, default the time the run starts), not
  * the as-of day: a journey acts on today's triggers. `at` is part of the parameter key, so each
  * run has its own checkpoints and run record, and a resumed run (same `--at`) writes the same
  * touches. Member items are read as they are at scan time (running fields, not history);
@@ -26,7 +26,7 @@ import { writeTouch, type TouchOutcome } from "./write.js";
  * touch id). Memory: members with consent, never orders or events.
  */
 export interface JourneysParams {
-  /** The run instant, ISO UTC to the minute. */
+  /** The run instant, ISO UTC. */
   at: string;
 }
 
@@ -53,20 +53,16 @@ function parseParams(raw: RawParams): JourneysParams {
   const unknown = Object.keys(raw).filter((k) => k !== "at" && raw[k] !== undefined);
   if (unknown.length > 0) throw new ValidationError(`journeys takes only --at (got ${unknown.join(", ")})`, "params");
   if (raw.at === undefined || raw.at === null || raw.at === "") {
-    const now = new Date();
-    now.setUTCSeconds(0, 0);
-    return { at: now.toISOString() };
+    return { at: new Date().toISOString() };
   }
   const ms = typeof raw.at === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(raw.at) ? Date.parse(raw.at) : Number.NaN;
   if (!Number.isFinite(ms)) throw new ValidationError("at must be an instant like 2026-11-30T08:15:00Z", "at");
   if (ms > Date.now() + 60_000) throw new ValidationError("at is in the future", "at");
-  const at = new Date(ms);
-  at.setUTCSeconds(0, 0);
-  return { at: at.toISOString() };
+  return { at: new Date(ms).toISOString() };
 }
 
-/** `20261130T0815Z`: the run instant in the parameter key (letters and digits only). */
-const paramsKey = (p: JourneysParams) => p.at.slice(0, 16).replace(/[-:]/g, "") + "Z";
+/** `20261130T081500123Z`: the run instant in the parameter key (letters and digits only). */
+const paramsKey = (p: JourneysParams) => p.at.replace(/[-:.]/g, "");
 
 async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
