@@ -2,14 +2,13 @@ import { describe, expect, it } from "vitest";
 import { newTenantId } from "../test/tenant.js";
 import { executeOperation } from "./server.js";
 
-const H = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const codeOf = (r: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => r.errors?.[0]?.extensions?.code;
 
 describe("journeys through GraphQL", () => {
   it("runs the job, lists the outbox and a member's touches, and takes delivery reports", async () => {
     const tenant = newTenantId();
-    const ok = async (query: string, variables: Record<string, unknown> = {}, role = "ADMIN") => {
+    const ok = async (query: string, variables: Record<string, unknown> = {}, role: "ADMIN" | "OPERATOR" | "ANALYST" = "ADMIN") => {
       const r = await executeOperation(query, variables, { tenant, role });
       expect(r.errors).toBeUndefined();
       return r.data as Record<string, any>;
