@@ -49,19 +49,13 @@ describe("journeys job", () => {
     const t = await brand();
     const now = Date.now();
     await journey(t, "welcome", { trigger: "JOINED" });
-    await journey(t, "bday", { trigger: "BIRTHDAY" });
     await journey(t, "cart", { trigger: "CART_ABANDONED", afterHours: 2 });
     await journey(t, "first", { trigger: "FIRST_PURCHASE" });
-    await journey(t, "winback", { trigger: "INACTIVE", inactiveDays: 20 });
     await journey(t, "loyal", { trigger: "TIER_CHANGED", toTier: "LOYAL" });
     // Joined an hour ago: welcome. Two days ago: too late for a welcome. No consent: never.
     await member(t, "new", { joinedAt: iso(now - H) });
     await member(t, "old-new", { joinedAt: iso(now - 2 * D) });
     await member(t, "no-consent", { joinedAt: iso(now - H), marketingConsent: false });
-    // Birthday today in Shanghai (the campaign's zone), and tomorrow.
-    const today = localDate(now, "Asia/Shanghai");
-    await member(t, "bday", { birthday: `1990-${today.slice(5)}`, joinedAt: iso(now - 40 * D) });
-    await member(t, "bday-tomorrow", { birthday: `1990-${localDate(now + D, "Asia/Shanghai").slice(5)}`, joinedAt: iso(now - 40 * D) });
     // Carts: 3 h ago with no order since (abandoned), 3 h ago with an order after it, 1 h ago (not yet).
     for (const [id, cartAgo] of [["cart", 3 * H], ["cart-bought", 3 * H], ["cart-fresh", H]] as const) {
       await member(t, id, { joinedAt: iso(now - 40 * D) });
@@ -71,9 +65,6 @@ describe("journeys job", () => {
     // First order half an hour ago (this is also the cart-bought member's first order).
     await member(t, "first", { joinedAt: iso(now - 40 * D) });
     await recordOrder(t, { orderId: "o-first", memberId: "first", channel: "APP", amount: 10, occurredAt: iso(now - H / 2) }, actor);
-    // Inactive: joined 21 days ago at Shanghai noon, never active → 20 full days passed this morning.
-    const noon21 = Date.parse(`${localDate(now - 21 * D, "Asia/Shanghai")}T12:00:00+08:00`);
-    await member(t, "lapsed", { joinedAt: iso(noon21) });
     // Tier changed into LOYAL (and one into ACTIVE, not this journey's).
     await member(t, "loyal", { joinedAt: iso(now - 40 * D) });
     await member(t, "active", { joinedAt: iso(now - 40 * D) });
@@ -82,11 +73,11 @@ describe("journeys job", () => {
 
     const at = Date.now() + 1000;
     const first = await run(t, at);
-    expect(await touches(t)).toEqual(["bday:bday", "cart:cart", "first:cart-bought", "first:first", "loyal:loyal", "welcome:new", "winback:lapsed"]);
-    expect(first.snapshot.facts.size).toBe(11); // every member but the one without consent
+    expect(await touches(t)).toEqual(["cart:cart", "first:cart-bought", "first:first", "loyal:loyal", "welcome:new"]);
+    expect(first.snapshot.facts.size).toBe(8); // every member but the one without consent
     const written = (r: typeof first) => Object.fromEntries(r.snapshot.campaigns.map((c) => [c.campaignId, c.outcomes.WRITTEN]));
-    expect(written(first)).toEqual({ welcome: 1, bday: 1, cart: 1, first: 2, winback: 1, loyal: 1 });
-    expect(first.summary).toContain("6 running journey(s)");
+    expect(written(first)).toEqual({ welcome: 1, cart: 1, first: 2, loyal: 1 });
+    expect(first.summary).toContain("4 running journey(s)");
 
     const touch = (await listMemberTouches(t, "cart", {})).items;
     expect(touch).toHaveLength(1);
@@ -94,12 +85,34 @@ describe("journeys job", () => {
 
     // The same instant again, four segments, and a later instant: nothing new.
     const again = await run(t, at, 4);
-    expect(written(again)).toEqual({ welcome: 0, bday: 0, cart: 0, first: 0, winback: 0, loyal: 0 });
-    expect(again.snapshot.campaigns.reduce((n, c) => n + c.outcomes.DUPLICATE, 0)).toBe(7);
+    expect(written(again)).toEqual({ welcome: 0, cart: 0, first: 0, loyal: 0 });
+    expect(again.snapshot.campaigns.reduce((n, c) => n + c.outcomes.DUPLICATE, 0)).toBe(5);
     expect([...again.snapshot.facts.entries()].sort()).toEqual([...first.snapshot.facts.entries()].sort());
     const later = await run(t, Date.now() + 1000, 4);
-    expect(written(later)).toEqual({ welcome: 0, bday: 0, cart: 0, first: 0, winback: 0, loyal: 0 });
-    expect(await touches(t)).toHaveLength(7);
+    expect(written(later)).toEqual({ welcome: 0, cart: 0, first: 0, loyal: 0 });
+    expect(await touches(t)).toHaveLength(5);
+  });
+
+  it("finds birthdays and lapsed members on the local day (from 09:00 Shanghai), once", async () => {
+    const t = await brand();
+    await journey(t, "bday", { trigger: "BIRTHDAY" });
+    await journey(t, "winback", { trigger: "INACTIVE", inactiveDays: 20 });
+    // The run: 10:00 Shanghai of the latest day on which that time has passed.
+    let day = localDate(Date.now(), "Asia/Shanghai");
+    if (Date.parse(`${day}T10:00:00+08:00`) > Date.now()) day = localDate(Date.now() - D, "Asia/Shanghai");
+    const at = Date.parse(`${day}T10:00:00+08:00`);
+    await member(t, "bday", { birthday: `1992-${day.slice(5)}`, joinedAt: iso(at - 40 * D) });
+    await member(t, "bday-tomorrow", { birthday: `1992-${localDate(at + D, "Asia/Shanghai").slice(5)}`, joinedAt: iso(at - 40 * D) });
+    // Joined 21 days before at Shanghai noon, never active: 20 full days passed, fired at 09:00.
+    await member(t, "lapsed", { joinedAt: iso(Date.parse(`${localDate(at - 21 * D, "Asia/Shanghai")}T12:00:00+08:00`)) });
+    await member(t, "lapsed-not-yet", { joinedAt: iso(Date.parse(`${localDate(at - 20 * D, "Asia/Shanghai")}T12:00:00+08:00`)) });
+    expect((await run(t, at - 2 * H)).snapshot.campaigns.map((c) => c.due)).toEqual([0, 0]); // 08:00: not yet
+    const r = await run(t, at);
+    expect(r.snapshot.campaigns.map((c) => [c.campaignId, c.outcomes.WRITTEN])).toEqual([["bday", 1], ["winback", 1]]);
+    expect(await touches(t)).toEqual(["bday:bday", "winback:lapsed"]);
+    const [greeting] = (await listMemberTouches(t, "bday", {})).items;
+    expect(greeting).toMatchObject({ occurrence: `BIRTHDAY:${day.slice(0, 4)}`, triggeredAt: iso(at - H) });
+    expect((await run(t, at + 3 * H)).snapshot.campaigns.map((c) => c.outcomes.DUPLICATE)).toEqual([1, 1]);
   });
 
   it("touches only members of the target segment, and checks consent again at write time", async () => {

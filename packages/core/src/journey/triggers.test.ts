@@ -30,22 +30,24 @@ describe("journey triggers", () => {
     expect(occurrenceOf(cfg, Z, f, at("2026-12-01T12:00:00.000Z"))).toBeUndefined(); // 24 h after it fired
   });
 
-  it("INACTIVE: the start of the local day after N full local days without activity (or since joining)", () => {
-    // Last active 1 Dec 23:30 Shanghai (15:30 UTC); 3 days: 2, 3, 4 Dec → fires 5 Dec 00:00 Shanghai = 4 Dec 16:00 UTC.
+  it("INACTIVE: 09:00 local of the day after N full local days without activity (or since joining)", () => {
+    // Last active 1 Dec 23:30 Shanghai (15:30 UTC); 3 days: 2, 3, 4 Dec → fires 5 Dec 09:00 Shanghai = 5 Dec 01:00 UTC.
     const f = { ...base, lastActiveAt: "2026-12-01T15:30:00.000Z" };
     const cfg = j("INACTIVE", { inactiveDays: 3 });
-    expect(occurrenceOf(cfg, Z, f, at("2026-12-04T15:59:59.999Z"))).toBeUndefined();
-    expect(occurrenceOf(cfg, Z, f, at("2026-12-04T16:00:00.000Z"))).toEqual({ trigger: "INACTIVE", key: "INACTIVE:2026-12-01T15:30:00.000Z", at: "2026-12-04T16:00:00.000Z" });
-    expect(occurrenceOf(cfg, Z, { ...base, joinedAt: "2026-12-01T15:30:00.000Z" }, at("2026-12-04T16:00:00.000Z"))?.key).toBe("INACTIVE:2026-12-01T15:30:00.000Z");
-    // In UTC the same activity is on 1 Dec: fires 5 Dec 00:00 UTC.
-    expect(occurrenceOf(cfg, "UTC", f, at("2026-12-04T23:59:59.999Z"))).toBeUndefined();
-    expect(occurrenceOf(cfg, "UTC", f, at("2026-12-05T00:00:00.000Z"))?.at).toBe("2026-12-05T00:00:00.000Z");
+    expect(occurrenceOf(cfg, Z, f, at("2026-12-05T00:59:59.999Z"))).toBeUndefined();
+    expect(occurrenceOf(cfg, Z, f, at("2026-12-05T01:00:00.000Z"))).toEqual({ trigger: "INACTIVE", key: "INACTIVE:2026-12-01T15:30:00.000Z", at: "2026-12-05T01:00:00.000Z" });
+    expect(occurrenceOf(cfg, Z, { ...base, joinedAt: "2026-12-01T15:30:00.000Z" }, at("2026-12-05T01:00:00.000Z"))?.key).toBe("INACTIVE:2026-12-01T15:30:00.000Z");
+    expect(occurrenceOf(cfg, Z, { ...f, lastActiveAt: "2026-12-01T16:00:00.000Z" }, at("2026-12-05T01:00:00.000Z"))).toBeUndefined(); // 2 Dec 00:00 Shanghai: a day later
+    // In UTC the same activity is on 1 Dec: fires 5 Dec 09:00 UTC.
+    expect(occurrenceOf(cfg, "UTC", f, at("2026-12-05T08:59:59.999Z"))).toBeUndefined();
+    expect(occurrenceOf(cfg, "UTC", f, at("2026-12-05T09:00:00.000Z"))?.at).toBe("2026-12-05T09:00:00.000Z");
   });
 
-  it("BIRTHDAY: the birthday's local day only, once a year; 29 February on 28 February in other years", () => {
+  it("BIRTHDAY: from 09:00 to the end of the birthday's local day, once a year; 29 February on 28 February in other years", () => {
     const f = { ...base, birthday: "1990-12-02" };
     expect(occurrenceOf(j("BIRTHDAY"), Z, f, at("2026-12-01T15:59:59.999Z"))).toBeUndefined(); // 1 Dec 23:59 Shanghai
-    expect(occurrenceOf(j("BIRTHDAY"), Z, f, at("2026-12-01T16:00:00.000Z"))).toEqual({ trigger: "BIRTHDAY", key: "BIRTHDAY:2026", at: "2026-12-01T16:00:00.000Z" });
+    expect(occurrenceOf(j("BIRTHDAY"), Z, f, at("2026-12-02T00:59:59.999Z"))).toBeUndefined(); // 2 Dec 08:59 Shanghai
+    expect(occurrenceOf(j("BIRTHDAY"), Z, f, at("2026-12-02T01:00:00.000Z"))).toEqual({ trigger: "BIRTHDAY", key: "BIRTHDAY:2026", at: "2026-12-02T01:00:00.000Z" });
     expect(occurrenceOf(j("BIRTHDAY"), Z, f, at("2026-12-02T15:59:59.999Z"))?.key).toBe("BIRTHDAY:2026");
     expect(occurrenceOf(j("BIRTHDAY"), Z, f, at("2026-12-02T16:00:00.000Z"))).toBeUndefined();
     const leap = { ...base, birthday: "2000-02-29" };

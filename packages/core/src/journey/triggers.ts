@@ -17,6 +17,12 @@ const inWindow = (due: number, at: number) => due <= at && due > at - CATCH_UP_H
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
+ * Day-based triggers (birthday, inactivity) fire at this local hour, not at midnight: a
+ * greeting at 00:02 is worse than none.
+ */
+export const LOCAL_SEND_HOUR = 9;
+
+/**
  * The member's birthday in the year of `date` (`YYYY-MM-DD`): 29 February is kept on
  * 28 February in other years, so those members are greeted every year.
  */
@@ -34,10 +40,11 @@ function birthdayIn(birthday: string, year: number): string {
  * - FIRST_PURCHASE: fires at `firstOrderAt`; once per member.
  * - CART_ABANDONED: the latest add-to-cart `c` fires at `c + afterHours` if the member has no
  *   order at or after `c`; each new add-to-cart is a new occurrence.
- * - INACTIVE: the last activity `L` (or the join, if never active) fires at the start of the
- *   local day after `inactiveDays` full local days without activity; each new activity starts
- *   a new spell.
- * - BIRTHDAY: fires at the start of the birthday's local day, valid that day only; once a year.
+ * - INACTIVE: the last activity `L` (or the join, if never active) fires at LOCAL_SEND_HOUR of
+ *   the local day after `inactiveDays` full local days without activity; each new activity
+ *   starts a new spell.
+ * - BIRTHDAY: fires at LOCAL_SEND_HOUR of the birthday's local day, valid until that day ends;
+ *   once a year.
  * - TIER_CHANGED: the latest tier change fires at `tierUpdatedAt` (only into `toTier` if set).
  * All but BIRTHDAY are acted on up to CATCH_UP_HOURS after they fire.
  */
@@ -56,14 +63,15 @@ export function occurrenceOf(journey: JourneyConfig, zone: string, f: JourneyFac
     case "INACTIVE": {
       const last = f.lastActiveAt ?? f.joinedAt;
       const days = journey.inactiveDays ?? 0;
-      const due = DateTime.fromISO(last, { zone }).startOf("day").plus({ days: days + 1 }).toMillis();
+      const due = DateTime.fromISO(last, { zone }).startOf("day").plus({ days: days + 1, hours: LOCAL_SEND_HOUR }).toMillis();
       return fire(`INACTIVE:${last}`, due);
     }
     case "BIRTHDAY": {
       if (!f.birthday) return undefined;
       const today = localDate(at, zone);
       if (birthdayIn(f.birthday, Number(today.slice(0, 4))) !== today) return undefined;
-      return { trigger: "BIRTHDAY", key: `BIRTHDAY:${today.slice(0, 4)}`, at: startOfLocalDay(today, zone) };
+      const due = DateTime.fromISO(startOfLocalDay(today, zone), { zone }).plus({ hours: LOCAL_SEND_HOUR }).toMillis();
+      return due <= at ? { trigger: "BIRTHDAY", key: `BIRTHDAY:${today.slice(0, 4)}`, at: iso(due) } : undefined;
     }
     case "TIER_CHANGED": {
       if (!f.tierUpdatedAt) return undefined;
