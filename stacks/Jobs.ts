@@ -10,6 +10,7 @@ import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import { Config, Function, type FunctionProps, type StackContext, use } from "sst/constructs";
 import { JOB_SCHEDULES, TASK_SCHEDULES } from "../packages/core/src/schedules/index.js";
 import { Database } from "./Database.js";
+import { touchOutbox } from "./Outbox.js";
 
 /**
  * Scheduled metrics jobs in the cloud: ONE parameterised Step Functions state machine runs any
@@ -181,6 +182,9 @@ export function Jobs({ stack }: StackContext) {
   });
   taskAlarm.addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
 
+  // Journey touches: table stream → pipe → SQS queue (with DLQ) for channel workers (stacks/Outbox.ts).
+  const outbox = touchOutbox(stack, table, alarmTopic);
+
   stack.addOutputs({ JobStateMachineArn: machine.stateMachineArn, JobAlarmTopicArn: alarmTopic.topicArn });
-  return { machine, alarmTopic, tenantsParameter, functions: { plan, segment, finish, failed, task } };
+  return { machine, alarmTopic, tenantsParameter, outbox, functions: { plan, segment, finish, failed, task } };
 }

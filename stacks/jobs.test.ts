@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database } from "./Database.js";
 import { JOB_HANDLERS, JOB_SCHEDULES, Jobs, MAP_CONCURRENCY, scheduledTenants, TASK_HANDLER, TASK_SCHEDULES } from "./Jobs.js";
 import { applyAppDefaults } from "./defaults.js";
+import { TOUCH_MESSAGE_TEMPLATE, TOUCH_QUEUE_RECEIVES } from "./Outbox.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const saved = { TENANTS: process.env.TENANTS, ALARM_EMAIL: process.env.ALARM_EMAIL };
@@ -131,7 +132,7 @@ describe("Jobs stack", () => {
       ]);
       expect(rule!.Properties.Targets[0].Arn).toEqual({ Ref: Object.keys(jobs.findResources("AWS::StepFunctions::StateMachine"))[0] });
     }
-    expect(JOB_SCHEDULES.map((s) => s.job)).toEqual(["retention", "predictive-clv", "tiers", "kpi", "segments"]);
+    expect(JOB_SCHEDULES.map((s) => s.job)).toEqual(["retention", "predictive-clv", "tiers", "kpi", "segments", "journeys"]);
     // EventBridge may start the machine.
     jobs.hasResourceProperties("AWS::IAM::Policy", {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: "states:StartExecution", Effect: "Allow" })]) },
@@ -156,6 +157,48 @@ describe("Jobs stack", () => {
       expect(rule.Properties.ScheduleExpression).toBe("cron(5 * * * ? *)");
       expect(rule.Properties.Targets.map((t: { Input: string }) => JSON.parse(t.Input))).toEqual([{ tenantId, job: "segments", params: {}, fresh: true }]);
     }
+  });
+
+  it("runs the journeys every 15 minutes for each tenant, each run for its own instant and scanning anew", () => {
+    expect(JOB_SCHEDULES.find((s) => s.job === "journeys")).toEqual({ job: "journeys", cron: "cron(2/15 * * * ? *)", description: "every 15 minutes", variants: [{}], fresh: true });
+    const rules = Object.values(jobs.findResources("AWS::Events::Rule")).filter((r) => r.Properties.Description.startsWith("journeys for "));
+    expect(rules.map((r) => r.Properties.Description).sort()).toEqual(["journeys for brand-2, every 15 minutes", "journeys for demo, every 15 minutes"]);
+    for (const rule of rules) {
+      const tenantId = /^journeys for ([^,]+),/.exec(rule.Properties.Description)![1];
+      expect(rule.Properties).toMatchObject({ ScheduleExpression: "cron(2/15 * * * ? *)", State: "ENABLED" });
+      // No `at`: the plan step fixes the run instant once for the whole execution.
+      expect(rule.Properties.Targets.map((t: { Input: string }) => JSON.parse(t.Input))).toEqual([{ tenantId, job: "journeys", params: {}, fresh: true }]);
+    }
+  });
+
+  it("queues every new journey touch for channel workers: table stream → pipe (INSERT of sk TOUCH) → SQS with a DLQ and an alarm", () => {
+    jobs.resourceCountIs("AWS::SQS::Queue", 2);
+    const queues = jobs.findResources("AWS::SQS::Queue");
+    const [queueId, queue] = Object.entries(queues).find(([id]) => id.startsWith("Touches") && !id.startsWith("TouchesDLQ"))!;
+    const [dlqId, dlq] = Object.entries(queues).find(([id]) => id.startsWith("TouchesDLQ"))!;
+    expect(queue.Properties).toMatchObject({ VisibilityTimeout: 120, MessageRetentionPeriod: 4 * 86400, RedrivePolicy: { deadLetterTargetArn: { "Fn::GetAtt": [dlqId, "Arn"] }, maxReceiveCount: TOUCH_QUEUE_RECEIVES } });
+    expect(dlq.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 86400 });
+
+    const [pipe] = Object.values(jobs.findResources("AWS::Pipes::Pipe"));
+    expect(pipe!.Properties.Target).toEqual({ "Fn::GetAtt": [queueId, "Arn"] });
+    expect(pipe!.Properties.TargetParameters).toEqual({ InputTemplate: TOUCH_MESSAGE_TEMPLATE });
+    expect(TOUCH_MESSAGE_TEMPLATE).toContain('"touchId": <$.dynamodb.NewImage.touchId.S>');
+    const source = pipe!.Properties.SourceParameters;
+    expect(source.DynamoDBStreamParameters).toMatchObject({ StartingPosition: "LATEST", DeadLetterConfig: { Arn: { "Fn::GetAtt": [dlqId, "Arn"] } } });
+    expect(source.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual([{ eventName: ["INSERT"], dynamodb: { Keys: { sk: { S: ["TOUCH"] } } } }]);
+    // The pipe's source is the table's stream (from the Database stack, whose table has one).
+    expect(JSON.stringify(pipe!.Properties.Source)).toContain("StreamArn");
+    database.hasResourceProperties("AWS::DynamoDB::Table", { StreamSpecification: { StreamViewType: "NEW_AND_OLD_IMAGES" } });
+
+    // Its role may read the stream and send to both queues, nothing more.
+    const roleId = (pipe!.Properties.RoleArn as { "Fn::GetAtt": string[] })["Fn::GetAtt"][0];
+    jobs.hasResourceProperties("AWS::IAM::Role", { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: "pipes.amazonaws.com" } })] } });
+    const policies = Object.values(jobs.findResources("AWS::IAM::Policy")).filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId));
+    const actions = policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => [st.Action].flat())).sort();
+    expect(new Set(actions)).toEqual(new Set(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"]));
+
+    jobs.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "ApproximateNumberOfMessagesVisible", Namespace: "AWS/SQS", Threshold: 1, AlarmActions: [{ Ref: Match.stringLikeRegexp("^JobAlarms") }] });
+    jobs.hasOutput("TouchQueueUrl", {});
   });
 
   it("runs the content publisher every minute per tenant on the task function, with an error alarm", () => {

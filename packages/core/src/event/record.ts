@@ -62,8 +62,11 @@ export async function recordEvent(tenantId: string, input: EventInput): Promise<
       const lastActiveAt = !m.lastActiveAt || occurredAt > m.lastActiveAt ? occurredAt : m.lastActiveAt;
       // The campaign's counters and funnel, and the member's latest touch (last-touch attribution).
       const campaign = await eventCampaignEffects(tenantId, m, event);
+      // The cart-abandoned journey needs the instant (ACTIVITY keeps days only): the latest
+      // add-to-cart, kept on the member so the journeys job reads it from the MEMBER item alone.
+      const lastCartAt = type === "ADD_TO_CART" && (!m.lastCartAt || occurredAt > m.lastCartAt) ? occurredAt : m.lastCartAt;
       return {
-        member: { add: { eventCount: 1 }, set: { lastActiveAt, ...(campaign.lastTouch ? { lastTouch: campaign.lastTouch } : {}) } },
+        member: { add: { eventCount: 1 }, set: { lastActiveAt, ...(lastCartAt ? { lastCartAt } : {}), ...(campaign.lastTouch ? { lastTouch: campaign.lastTouch } : {}) } },
         items: [
           {
             Put: {

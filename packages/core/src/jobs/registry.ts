@@ -3,6 +3,7 @@ import { clvJob } from "../metrics/clv-job/job.js";
 import { tiersJob } from "../metrics/tiers/job.js";
 import { kpiJob } from "../metrics/kpi/job.js";
 import { segmentsJob } from "../segment/job.js";
+import { journeysJob } from "../journey/job.js";
 import type { AnyJob } from "./job.js";
 import { ValidationError } from "../shared/errors.js";
 
@@ -34,3 +35,4 @@ registerJob(clvJob);
 registerJob(tiersJob);
 registerJob(kpiJob);
 registerJob(segmentsJob);
+registerJob(journeysJob);

@@ -56,6 +56,8 @@ export interface Member {
   firstOrderAt?: string;
   lastOrderAt?: string;
   lastActiveAt?: string;
+  /** Latest ADD_TO_CART event (recordEvent): the cart-abandoned journey's clock. */
+  lastCartAt?: string;
   eventCount: number;
   /** The latest campaign touch (delivery, view or click naming a campaign): last-touch attribution. */
   lastTouch?: { campaignId: string; at: string };

@@ -39,7 +39,7 @@ export const TASK_SCHEDULES: TaskSchedule[] = [
   { task: "campaign-lifecycle", cron: "rate(1 minute)", description: "every minute" },
 ];
 
-/** Later jobs (journeys) add their schedule here. */
+/** Every scheduled job; a new one adds its entry here. */
 export const JOB_SCHEDULES: JobSchedule[] = [
   {
     job: "retention",
@@ -78,6 +78,16 @@ export const JOB_SCHEDULES: JobSchedule[] = [
     // slots at :00 and :30, so the 02:00-03:00 window is not doubled up).
     cron: "cron(5 * * * ? *)",
     description: "hourly at minute 5",
+    variants: [{}],
+    fresh: true,
+  },
+  {
+    job: "journeys",
+    // Every 15 minutes, at minutes 2, 17, 32, 47 (off the daily jobs' :00 and :30 slots). Each run
+    // is for its own instant (`at`, part of its checkpoint key), so `fresh` only keeps a scan from
+    // ever being reused; touches are idempotent by occurrence, so overlapping runs are harmless.
+    cron: "cron(2/15 * * * ? *)",
+    description: "every 15 minutes",
     variants: [{}],
     fresh: true,
   },
