@@ -117,4 +117,13 @@ describe("stores and orders through GraphQL", () => {
     const store = await executeOperation(`{ store(id: "s1") { orders(first: 5) { edges { node { id member { id } } } } } }`, {}, { tenant, role: "ANALYST" });
     expect(store.data!.store.orders.edges).toEqual([{ node: { id: "p1", member: { id: m.memberId } } }]);
   });
+
+  it("takes a join time as a DateTime (literal or variable) and stores it in UTC", async () => {
+    const tenant = newTenantId();
+    const literal = await executeOperation(`mutation { createMember(input: { name: "Ann", sourceChannel: APP, joinedAt: "2026-03-01T08:00:00+08:00" }) { member { joinedAt } } }`, {}, { tenant });
+    expect(literal.errors).toBeUndefined();
+    expect(literal.data!.createMember.member.joinedAt).toBe("2026-03-01T00:00:00.000Z");
+    const variable = await executeOperation(`mutation($at: DateTime!) { createMember(input: { name: "Bob", sourceChannel: APP, joinedAt: $at }) { member { joinedAt } } }`, { at: "2026-03-02T00:30:00+08:00" }, { tenant });
+    expect(variable.data!.createMember.member.joinedAt).toBe("2026-03-01T16:30:00.000Z");
+  });
 });

@@ -1,3 +1,4 @@
+import type { ValueNode } from "graphql";
 import type { IResolvers } from "@graphql-tools/utils";
 import type { GraphQLScalarType } from "graphql";
 import {
@@ -43,15 +44,21 @@ definePermissions({
   "Query.viewer": { roles: READ, partner: true, doc: "The caller's identity, tenant, role and allowed fields." },
 });
 
+const isoOf = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+
 export const baseResolvers: Resolvers = {
   // graphql-scalars serializes to a Date object; the wire format is the ISO string either way,
   // and in-process callers (tests, scripts) should see the same string.
+  // Inputs reach core as UTC ISO strings too (core's contracts are strings; a Date object would
+  // reach string code such as `.trim()`), after graphql-scalars has checked them.
   DateTime: {
     ...scalar(DateTimeResolver),
     serialize: (value: unknown) => {
       const date = DateTimeResolver.serialize(value) as unknown;
       return date instanceof Date ? date.toISOString() : date;
     },
+    parseValue: (value: unknown) => isoOf(DateTimeResolver.parseValue(value)),
+    parseLiteral: (ast: ValueNode) => isoOf(DateTimeResolver.parseLiteral(ast, {})),
   },
   Date: scalar(DateResolver),
   EmailAddress: scalar(EmailAddressResolver),
