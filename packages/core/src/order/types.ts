@@ -26,6 +26,8 @@ export interface Order {
   pointsEarned: number;
   pointsReversed: number;
   campaignId?: string;
+  /** The coupon redeemed on this order (set by coupon redemption; one coupon per order). */
+  couponCode?: string;
   /** Content item the order is attributed to (a shop link in an article, a live stream). */
   contentId?: string;
   fingerprint: string;
