@@ -27,9 +27,6 @@ export interface ClaimResult {
   duplicate: boolean;
 }
 
-/** Extra rounds when DynamoDB stayed contended through `transact`'s own retries (a flash sale). */
-const CONTENDED_ROUNDS = 6;
-
 /** The campaign must be running and the definition not past its window. */
 export async function assertIssuable(d: CouponDefinition, now: Date): Promise<Campaign> {
   const campaign = await findCampaign(d.tenantId, d.campaignId);
@@ -56,16 +53,43 @@ async function answerDuplicate(tenantId: string, request: { code: string; defini
   return { coupon, duplicate: true };
 }
 
+/** Transient failures worth another attempt: contention, throttling, a connection or request that timed out. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof RetryableError) return true;
+  const e = error as { name?: string; code?: string; $retryable?: unknown } | null;
+  return Boolean(e && (e.name === "TimeoutError" || e.$retryable || ["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNREFUSED"].includes(e.code ?? "") || ["ThrottlingException", "ProvisionedThroughputExceededException", "InternalServerError", "RequestLimitExceeded"].includes(e.name ?? "")));
+}
+
+/** Attempts of a whole claim on transient failures (a flash sale: thousands of claims in a second). */
+const CLAIM_ATTEMPTS = 8;
+
 /**
  * A member claims one coupon of a definition (the mini program's "领取"). Holds under any
  * concurrency: never more than `totalQuantity` issued, never more than `perMemberLimit` per
  * member, one coupon per request id. Claiming is the member's own act, so it needs no marketing
  * consent; a campaign with a target segment is claimable only by the segment's current members.
  * Errors: NOT_FOUND (definition, member), CONFLICT with a reason: SOLD_OUT, LIMIT_REACHED,
- * CAMPAIGN_NOT_RUNNING, EXPIRED, NOT_IN_AUDIENCE; RETRYABLE if DynamoDB stayed contended.
+ * CAMPAIGN_NOT_RUNNING, EXPIRED, NOT_IN_AUDIENCE; RETRYABLE if DynamoDB stayed busy.
+ *
+ * A transient failure (even a timeout after the transaction was sent, whose outcome is unknown)
+ * is retried as a whole: the request record is written in the coupon's transaction, so the retry
+ * finds it and answers with that coupon instead of issuing a second one.
  */
 export async function claimCoupon(tenantId: string, input: ClaimInput, now = new Date()): Promise<ClaimResult> {
   const requestId = checkPattern(input.requestId, CLIENT_ID_PATTERN, "input.requestId", "must be 1-100 letters, digits or _.:-");
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await attemptClaim(tenantId, { ...input, requestId }, now);
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      if (attempt + 1 >= CLAIM_ATTEMPTS) throw new RetryableError("the coupon is in high demand; try again shortly with the same requestId");
+      await backoff(attempt + 2);
+    }
+  }
+}
+
+async function attemptClaim(tenantId: string, input: ClaimInput, now: Date): Promise<ClaimResult> {
+  const requestId = input.requestId;
   const [previous, first] = await Promise.all([findClaimRequest(tenantId, requestId), getCouponDefinition(tenantId, input.definitionId, true)]);
   if (previous) return answerDuplicate(tenantId, previous, input);
   // Sold out is final (the counter only goes up): answer without a transaction, so a flash
@@ -81,14 +105,7 @@ export async function claimCoupon(tenantId: string, input: ClaimInput, now = new
   }
   let d = first;
   for (let round = 0; ; round++) {
-    let outcome;
-    try {
-      outcome = await issueOne(d, member.memberId, "CLAIM", requestId, now);
-    } catch (error) {
-      if (!(error instanceof RetryableError) || round >= CONTENDED_ROUNDS) throw error;
-      await backoff(round + 3);
-      outcome = { kind: "CHANGED" as const };
-    }
+    const outcome = await issueOne(d, member.memberId, "CLAIM", requestId, now);
     switch (outcome.kind) {
       case "ISSUED":
         return { coupon: outcome.coupon, duplicate: false };
@@ -100,7 +117,8 @@ export async function claimCoupon(tenantId: string, input: ClaimInput, now = new
         return answerDuplicate(tenantId, outcome, input, member.memberId);
       case "ALREADY_ISSUED":
       case "CHANGED": {
-        if (round >= CONTENDED_ROUNDS) throw new RetryableError("the coupon is in high demand; try again shortly");
+        // Only an update before the first issue changes the revision: at most a round or two.
+        if (round >= 3) throw new RetryableError("the coupon definition is changing; try again shortly");
         const again = await findCouponDefinition(tenantId, d.definitionId, true);
         if (!again) throw new NotFoundError("CouponDefinition", d.definitionId);
         if (again.issued >= again.totalQuantity) throw new SoldOutError(again);
