@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { batchGet } from "../db/batch.js";
 import { documentClient, tableName } from "../db/client.js";
 import { queryAll } from "../db/query.js";
 import { effectiveCampaign } from "../campaign/item.js";
@@ -95,6 +96,14 @@ export async function getCouponDefinition(tenantId: string, definitionId: string
   const d = await findCouponDefinition(tenantId, definitionId, consistent);
   if (!d) throw new NotFoundError("CouponDefinition", definitionId);
   return d;
+}
+
+/** Many definitions by id (BatchGetItem), aligned with `ids`. */
+export async function getCouponDefinitions(tenantId: string, ids: readonly string[]): Promise<(CouponDefinition | undefined)[]> {
+  const valid = ids.filter((id) => CLIENT_ID_PATTERN.test(id));
+  const items = await batchGet<Record<string, unknown>>(valid.map((id) => couponKeys.definition(tenantId, id)));
+  const byId = new Map(items.map((i) => [i.definitionId as string, fromDefinitionItem(i)]));
+  return ids.map((id) => byId.get(id));
 }
 
 /** A campaign's definitions, oldest first (at most MAX_DEFINITIONS_PER_CAMPAIGN: one Query). */
