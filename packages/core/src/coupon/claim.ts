@@ -1,4 +1,3 @@
-import { backoff } from "../db/transact.js";
 import { isRunning } from "../campaign/item.js";
 import { findCampaign } from "../campaign/store.js";
 import type { Campaign } from "../campaign/types.js";
@@ -12,6 +11,7 @@ import { CLIENT_ID_PATTERN } from "../shared/ids.js";
 import { findCouponDefinition, getCouponDefinition } from "./definition.js";
 import { findClaimRequest, issueOne, LimitReachedError, SoldOutError } from "./issue.js";
 import { findCoupon } from "./read.js";
+import { withRetries } from "./retry.js";
 import type { Coupon, CouponDefinition } from "./types.js";
 
 export interface ClaimInput {
@@ -53,16 +53,6 @@ async function answerDuplicate(tenantId: string, request: { code: string; defini
   return { coupon, duplicate: true };
 }
 
-/** Transient failures worth another attempt: contention, throttling, a connection or request that timed out. */
-export function isTransient(error: unknown): boolean {
-  if (error instanceof RetryableError) return true;
-  const e = error as { name?: string; code?: string; $retryable?: unknown } | null;
-  return Boolean(e && (e.name === "TimeoutError" || e.$retryable || ["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNREFUSED"].includes(e.code ?? "") || ["ThrottlingException", "ProvisionedThroughputExceededException", "InternalServerError", "RequestLimitExceeded"].includes(e.name ?? "")));
-}
-
-/** Attempts of a whole claim on transient failures (a flash sale: thousands of claims in a second). */
-const CLAIM_ATTEMPTS = 8;
-
 /**
  * A member claims one coupon of a definition (the mini program's "领取"). Holds under any
  * concurrency: never more than `totalQuantity` issued, never more than `perMemberLimit` per
@@ -77,15 +67,7 @@ const CLAIM_ATTEMPTS = 8;
  */
 export async function claimCoupon(tenantId: string, input: ClaimInput, now = new Date()): Promise<ClaimResult> {
   const requestId = checkPattern(input.requestId, CLIENT_ID_PATTERN, "input.requestId", "must be 1-100 letters, digits or _.:-");
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await attemptClaim(tenantId, { ...input, requestId }, now);
-    } catch (error) {
-      if (!isTransient(error)) throw error;
-      if (attempt + 1 >= CLAIM_ATTEMPTS) throw new RetryableError("the coupon is in high demand; try again shortly with the same requestId");
-      await backoff(attempt + 2);
-    }
-  }
+  return withRetries(() => attemptClaim(tenantId, { ...input, requestId }, now), 8, "the coupon is in high demand; try again shortly with the same requestId");
 }
 
 async function attemptClaim(tenantId: string, input: ClaimInput, now: Date): Promise<ClaimResult> {
@@ -95,8 +77,11 @@ async function attemptClaim(tenantId: string, input: ClaimInput, now: Date): Pro
   // Sold out is final (the counter only goes up): answer without a transaction, so a flash
   // sale's late thousands cost one read each and never contend with the last claims.
   if (first.issued >= first.totalQuantity) throw new SoldOutError(first);
-  const campaign = await assertIssuable(first, now);
-  const member = await liveMember(tenantId, input.memberId);
+  // Read in parallel, but answer the campaign's state before the member's (deterministic errors).
+  const [c, m] = await Promise.allSettled([assertIssuable(first, now), liveMember(tenantId, input.memberId)]);
+  if (c.status === "rejected") throw c.reason;
+  if (m.status === "rejected") throw m.reason;
+  const [campaign, member] = [c.value, m.value];
   if (campaign.targetSegmentId) {
     const segment = await findSegment(tenantId, campaign.targetSegmentId);
     if (!segment || !(await isMemberInSegment(tenantId, segment, member.memberId))) {

@@ -116,7 +116,10 @@ export async function issueOne(d: CouponDefinition, memberId: string, source: Co
       return { kind: "ISSUED", coupon };
     } catch (error) {
       if (!(error instanceof TransactionCancelled)) throw error;
-      if (requestId && error.failedCondition(3)) {
+      // Whatever condition is reported (DynamoDB Local reports only the first it meets), a
+      // request record means this request already claimed: an earlier attempt that timed out
+      // on the client but committed. Answer with that coupon, never with "limit reached".
+      if (requestId) {
         const request = await findClaimRequest(tenantId, requestId);
         if (request) return { kind: "DUPLICATE_REQUEST", ...request };
       }

@@ -14,6 +14,7 @@ import { checkPattern } from "../shared/text.js";
 import { couponStatus, discountFor } from "./item.js";
 import { couponKeys } from "./keys.js";
 import { findCoupon } from "./read.js";
+import { withRetries } from "./retry.js";
 import type { Coupon, RedemptionChannel } from "./types.js";
 
 export interface RedeemInput {
@@ -82,12 +83,17 @@ function placeOf(coupon: Coupon, order: Order, input: RedeemInput, partnerIds: s
  *  1. the order gets `couponCode`, and `campaignId` when it has none (attribution), conditioned on
  *     having no coupon yet (one coupon per order) and still belonging to the member;
  *  2. the definition's counters: ADD redeemed 1, discountMinor.
- * A retry of a redemption that succeeded on the same order answers with it (`duplicate`).
+ * A retry of a redemption that succeeded on the same order answers with it (`duplicate`), so
+ * transient failures (even a timeout after the write) are retried here.
  * CONFLICT (reason ALREADY_REDEEMED, EXPIRED, NOT_YET_VALID, CAMPAIGN_NOT_RUNNING, ORDER_HAS_COUPON)
  * for states that the same request cannot pass; BAD_USER_INPUT with a field when the request pairs
  * the coupon with an order, store or partner it does not fit (minimum spend, place, member).
  */
-export async function redeemCoupon(tenantId: string, input: RedeemInput, now = new Date()): Promise<RedeemResult> {
+export function redeemCoupon(tenantId: string, input: RedeemInput, now = new Date()): Promise<RedeemResult> {
+  return withRetries(() => attemptRedeem(tenantId, input, now));
+}
+
+async function attemptRedeem(tenantId: string, input: RedeemInput, now: Date): Promise<RedeemResult> {
   const orderId = id(input.orderId, "input.orderId");
   const coupon = await findCoupon(tenantId, input.code, true);
   if (!coupon) throw new NotFoundError("Coupon", input.code);
@@ -106,6 +112,7 @@ export async function redeemCoupon(tenantId: string, input: RedeemInput, now = n
   // The coupon's member may have been merged since it was issued: their survivor holds it.
   const holder = order.memberId === coupon.memberId ? coupon.memberId : (await resolveMember(tenantId, coupon.memberId))?.memberId;
   if (order.memberId !== holder) throw new ValidationError(`order ${orderId} belongs to another member than coupon ${coupon.code}`, "input.orderId");
+  if (order.status === "REFUNDED") throw new ValidationError(`order ${orderId} has been refunded`, "input.orderId");
   if (order.couponCode) throw new ConflictError(`order ${orderId} already has coupon ${order.couponCode}`, { reason: "ORDER_HAS_COUPON" });
   const place = placeOf(coupon, order, input, campaign.partnerIds);
   if (order.amountMinor < coupon.minimumSpendMinor) {

@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../shared/errors.
 import { assertIssuable } from "./claim.js";
 import { findCouponDefinition, getCouponDefinition } from "./definition.js";
 import { issueOne } from "./issue.js";
+import { withRetries } from "./retry.js";
 import { ISSUE_SYNC_MAX_MEMBERS, type CouponDefinition } from "./types.js";
 
 export interface SegmentIssueResult {
@@ -90,7 +91,8 @@ export async function issueCouponsToSegment(tenantId: string, definitionId: stri
       while (next < eligible.length && !result.soldOut) {
         const memberId = eligible[next++]!;
         for (;;) {
-          const outcome = await issueOne(d, memberId, "SEGMENT", undefined, now());
+          // Safe to retry: a timed-out attempt that did commit answers ALREADY_ISSUED.
+          const outcome = await withRetries(() => issueOne(d, memberId, "SEGMENT", undefined, now()));
           if (outcome.kind === "CHANGED") {
             const again = await findCouponDefinition(tenantId, definitionId, true);
             if (!again) throw new NotFoundError("CouponDefinition", definitionId);
