@@ -80,6 +80,9 @@ describe("coupons through GraphQL", () => {
     });
     const { tally } = await countRequests(() => ok(executeOperation(`{ couponDefinition(id: "d11-20off") { issued } }`, {}, { tenant })));
     expect(tally.byCommand).toEqual({ BatchGetItemCommand: 1 });
+    // A member's coupons with their definitions: one Query of the member's coupons, one BatchGet of definitions.
+    const listed = await countRequests(() => ok(executeOperation(`query($id: ID!) { member(id: $id) { coupons { edges { node { code definition { name } } } } } }`, { id: cat }, { tenant })));
+    expect(listed.tally.byCommand).toEqual({ BatchGetItemCommand: 2, QueryCommand: 1 }); // + the member itself
 
     // Fixed once issued; a rerun of the segment issue issues nothing more.
     expect(errorOf(await executeOperation(`mutation { updateCouponDefinition(input: { id: "d11-20off", name: "late" }) { definition { id } } }`, {}, { tenant })).code).toBe("CONFLICT");
