@@ -46,7 +46,7 @@ export async function liveMember(tenantId: string, memberId: string): Promise<Me
 
 async function answerDuplicate(tenantId: string, request: { code: string; definitionId: string; memberId: string }, input: ClaimInput, memberId?: string): Promise<ClaimResult> {
   if (request.definitionId !== input.definitionId || (request.memberId !== input.memberId && request.memberId !== memberId)) {
-    throw new ConflictError(`request id ${input.requestId} was already used for another claim`, { field: "input.requestId" });
+    throw new ConflictError(`request id ${input.requestId} was already used for another claim`, { field: "input.requestId", reason: "REQUEST_ID_REUSED" });
   }
   const coupon = await findCoupon(tenantId, request.code, true);
   if (!coupon) throw new ConflictError(`the coupon of request ${input.requestId} could not be read; try again`);

@@ -91,7 +91,7 @@ describe("claiming coupons", () => {
     // The same request again: the same coupon, nothing issued.
     const again = await claimCoupon(t, { definitionId: d.definitionId, memberId: ann!, requestId: "a1" });
     expect(again).toMatchObject({ duplicate: true, coupon: { code: first.coupon.code } });
-    expect(await outcome(claimCoupon(t, { definitionId: d.definitionId, memberId: bob!, requestId: "a1" }))).toBe("CONFLICT:input.requestId");
+    expect(await outcome(claimCoupon(t, { definitionId: d.definitionId, memberId: bob!, requestId: "a1" }))).toBe("CONFLICT:REQUEST_ID_REUSED");
     const second = await claimCoupon(t, { definitionId: d.definitionId, memberId: ann!, requestId: "a2" }, new Date(now + 1000));
     expect(await outcome(claimCoupon(t, { definitionId: d.definitionId, memberId: ann!, requestId: "a3" }))).toBe("CONFLICT:LIMIT_REACHED");
     await claimCoupon(t, { definitionId: d.definitionId, memberId: bob!, requestId: "b1" });

@@ -7,4 +7,4 @@ export { LimitReachedError, SoldOutError } from "./issue.js";
 export { claimCoupon, type ClaimInput, type ClaimResult } from "./claim.js";
 export { issueCouponsToSegment, type SegmentIssueOptions, type SegmentIssueResult } from "./segment-issue.js";
 export { redeemCoupon, redeemCouponAtPartner, type RedeemInput, type RedeemResult } from "./redeem.js";
-export { couponStats, findCoupon, getCoupons, listDefinitionCoupons, listMemberCoupons, type CouponStats } from "./read.js";
+export { couponStats, findCoupon, getCoupons, listDefinitionCoupons, listMemberCoupons, sumCouponStats, type CouponStats } from "./read.js";

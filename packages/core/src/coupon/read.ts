@@ -7,7 +7,7 @@ import { normaliseCode } from "./code.js";
 import { listCouponDefinitions } from "./definition.js";
 import { fromCouponItem } from "./item.js";
 import { couponKeys, MEMBER_COUPON_PREFIX } from "./keys.js";
-import type { Coupon } from "./types.js";
+import type { Coupon, CouponDefinition } from "./types.js";
 
 /** A coupon by its code (as typed: any case, dashes and spaces ignored): one GetItem. */
 export async function findCoupon(tenantId: string, codeInput: string, consistent = false): Promise<Coupon | undefined> {
@@ -48,7 +48,11 @@ export interface CouponStats {
 
 /** A campaign's coupon counters: the sum of its definitions' counters (one Query, at most 50 items). */
 export async function couponStats(tenantId: string, campaignId: string): Promise<CouponStats> {
-  const defs = await listCouponDefinitions(tenantId, campaignId);
+  return sumCouponStats(await listCouponDefinitions(tenantId, campaignId));
+}
+
+/** The counters of a campaign's definitions, summed (for callers that have read them already). */
+export function sumCouponStats(defs: readonly CouponDefinition[]): CouponStats {
   return defs.reduce<CouponStats>(
     (s, d) => ({ definitions: s.definitions + 1, totalQuantity: s.totalQuantity + d.totalQuantity, issued: s.issued + d.issued, redeemed: s.redeemed + d.redeemed, discountMinor: s.discountMinor + d.discountMinor }),
     { definitions: 0, totalQuantity: 0, issued: 0, redeemed: 0, discountMinor: 0 },

@@ -78,6 +78,9 @@ describe("coupons through GraphQL", () => {
       campaign: { couponStats: { definitions: 1, totalQuantity: 3, issued: 3, redeemed: 1, discount: { amount: 20 } }, couponDefinitions: [{ id: "d11-20off", redeemed: 1 }] },
       couponDefinitions: [{ id: "d11-20off" }],
     });
+    // Stats and definitions of a campaign share one Query.
+    const campaignReads = await countRequests(() => ok(executeOperation(`{ campaign(id: "double11") { couponStats { issued } couponDefinitions { id } } }`, {}, { tenant })));
+    expect(campaignReads.tally.byCommand).toEqual({ BatchGetItemCommand: 1, QueryCommand: 1 });
     const { tally } = await countRequests(() => ok(executeOperation(`{ couponDefinition(id: "d11-20off") { issued } }`, {}, { tenant })));
     expect(tally.byCommand).toEqual({ BatchGetItemCommand: 1 });
     // A member's coupons with their definitions: one Query of the member's coupons, one BatchGet of definitions.

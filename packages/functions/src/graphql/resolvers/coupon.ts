@@ -36,12 +36,19 @@ export const couponByCode = defineLoader(
   (tenantId) => new DataLoader<string, C | null>(async (codes) => (await Coupons.getCoupons(tenantId, codes)).map((c) => c ?? null), { maxBatchSize: 100 }),
 );
 
+/** A campaign's definitions, read once per request (Campaign.couponDefinitions and couponStats share it). */
+const definitionsOfCampaign = defineLoader(
+  "coupon.definitionsOfCampaign",
+  (tenantId) => new DataLoader<string, D[]>((campaignIds) => Promise.all(campaignIds.map((id) => Coupons.listCouponDefinitions(tenantId, id)))),
+);
+
 const currency = async (ctx: Context) => (await getSettings(ctx.tenantId)).currency;
 const moneyOf = async (minor: number | undefined, ctx: Context) => (minor === undefined ? null : money(minor, await currency(ctx)));
 const by = (ctx: Context) => ({ actor: ctx.principal.principalId });
 
 const definitionPayload = (ctx: Context, definition: D) => {
   couponDefinitionById(ctx).clear(definition.definitionId).prime(definition.definitionId, definition);
+  definitionsOfCampaign(ctx).clear(definition.campaignId);
   return { definition };
 };
 
@@ -56,7 +63,7 @@ const terms = {
 export const couponResolvers: Resolvers = {
   Query: {
     couponDefinition: (_: unknown, { id }: { id: string }, ctx: Context) => couponDefinitionById(ctx).load(id),
-    couponDefinitions: (_: unknown, { campaignId }: { campaignId: string }, ctx: Context) => Coupons.listCouponDefinitions(ctx.tenantId, campaignId),
+    couponDefinitions: (_: unknown, { campaignId }: { campaignId: string }, ctx: Context) => definitionsOfCampaign(ctx).load(campaignId),
     coupon: (_: unknown, { code }: { code: string }, ctx: Context) => couponByCode(ctx).load(code),
   },
   Mutation: {
@@ -95,9 +102,9 @@ export const couponResolvers: Resolvers = {
     discount: (c: C, _: unknown, ctx: Context) => moneyOf(c.discountMinor, ctx),
   },
   Campaign: {
-    couponDefinitions: (c: { campaignId: string }, _: unknown, ctx: Context) => Coupons.listCouponDefinitions(ctx.tenantId, c.campaignId),
+    couponDefinitions: (c: { campaignId: string }, _: unknown, ctx: Context) => definitionsOfCampaign(ctx).load(c.campaignId),
     couponStats: async (c: { campaignId: string }, _: unknown, ctx: Context) => {
-      const s = await Coupons.couponStats(ctx.tenantId, c.campaignId);
+      const s = Coupons.sumCouponStats(await definitionsOfCampaign(ctx).load(c.campaignId));
       return { ...s, discount: money(s.discountMinor, await currency(ctx)) };
     },
   },
