@@ -29,6 +29,8 @@ export interface Order {
   campaignId?: string;
   /** How `campaignId` was decided: named by the client (or its coupon / referral), or the member's last touch. */
   attribution?: "EXPLICIT" | "COUPON" | "REFERRAL" | "LAST_TOUCH";
+  /** The coupon redeemed on this order (set by coupon redemption; one coupon per order). */
+  couponCode?: string;
   /** Content item the order is attributed to (a shop link in an article, a live stream). */
   contentId?: string;
   /** The points multiplier campaign that multiplied `pointsEarned` (multiplier/apply.ts), if any. */

@@ -95,6 +95,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const extensions: Record<string, unknown> = { code: domain.code };
     const field = domain.details?.field;
     if (domain.code === "BAD_USER_INPUT" && typeof field === "string") extensions.field = field;
+    // Why a CONFLICT happened, for clients that branch on it (SOLD_OUT, ALREADY_REDEEMED, ...).
+    if (typeof domain.details?.reason === "string") extensions.reason = domain.details.reason;
     return {
       message: domain.message,
       ...(formatted.locations ? { locations: formatted.locations } : {}),

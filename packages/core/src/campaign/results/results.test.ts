@@ -12,6 +12,7 @@ import { createCampaign } from "../store.js";
 import { funnelOf, getCampaignCounters, returnsOf } from "./index.js";
 import { changeCampaignStatus } from "../status.js";
 import { inviteCode, recordReferral } from "../../referral/index.js";
+import { claimCoupon, createCouponDefinition, redeemCoupon } from "../../coupon/index.js";
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -114,5 +115,27 @@ describe("campaign results", () => {
     expect(ref).toMatchObject({ referredMembers: 1, orders: 1, newCustomers: 1, revenueMinor: 3_000, orderingMembers: 1 });
     expect(msg).toMatchObject({ interestedMembers: 1, orders: 1, newCustomers: 0, revenueMinor: 1_200 });
     expect((await getCampaignCounters(t, ["ref"], { sharedOnly: true }))[0]).toMatchObject({ referredMembers: 1, orders: 1 });
+  });
+
+  it("attributes an order without a campaign to the coupon redeemed on it (COUPON), with the campaign's counters", async () => {
+    const t = newTenantId();
+    await createCampaign(t, { id: "cp", name: "Coupons", type: "COUPON" }, actor);
+    await changeCampaignStatus(t, "cp", "RUNNING");
+    await createCampaign(t, { id: "other", name: "Other", type: "COUPON" }, actor);
+    const def = await createCouponDefinition(t, { campaignId: "cp", name: "10 off", amountOff: 10, minimumSpend: 0, totalQuantity: 5, perMemberLimit: 2, redeemableAt: ["ONLINE"] }, actor);
+    const ann = (await createMember(t, { name: "Ann", sourceChannel: "APP", marketingConsent: true }, actor)).memberId;
+    const when = (ms: number) => new Date(Date.now() - ms).toISOString();
+    await recordOrder(t, { orderId: "plain", memberId: ann, channel: "MINI_PROGRAM", amount: 58, occurredAt: when(60_000) }, actor);
+    await recordOrder(t, { orderId: "named", memberId: ann, channel: "MINI_PROGRAM", amount: 20, occurredAt: when(30_000), campaignId: "other" }, actor);
+    const c1 = (await claimCoupon(t, { definitionId: def.definitionId, memberId: ann, requestId: "r1" })).coupon.code;
+    const c2 = (await claimCoupon(t, { definitionId: def.definitionId, memberId: ann, requestId: "r2" })).coupon.code;
+    await redeemCoupon(t, { code: c1, orderId: "plain" });
+    await redeemCoupon(t, { code: c2, orderId: "named" }); // keeps the campaign it named
+    expect(await getOrder(t, "plain")).toMatchObject({ campaignId: "cp", attribution: "COUPON", couponCode: c1 });
+    expect(await getOrder(t, "named")).toMatchObject({ campaignId: "other", attribution: "EXPLICIT", couponCode: c2 });
+    const [cp, other] = await getCampaignCounters(t, ["cp", "other"]);
+    // "plain" was Ann's first order: a new customer of cp.
+    expect(cp).toMatchObject({ orders: 1, revenueMinor: 5_800, orderingMembers: 1, newCustomers: 1 });
+    expect(other).toMatchObject({ orders: 1, revenueMinor: 2_000, orderingMembers: 1, newCustomers: 0 });
   });
 });

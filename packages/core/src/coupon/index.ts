@@ -1,0 +1,10 @@
+export * from "./types.js";
+export { CODE_ALPHABET, CODE_LENGTH, formatCode, newCouponCode, normaliseCode } from "./code.js";
+export { couponKeys } from "./keys.js";
+export { couponStatus, discountFor } from "./item.js";
+export { createCouponDefinition, findCouponDefinition, getCouponDefinition, getCouponDefinitions, listCouponDefinitions, updateCouponDefinition, type CreateDefinitionInput, type UpdateDefinitionInput } from "./definition.js";
+export { LimitReachedError, SoldOutError } from "./issue.js";
+export { claimCoupon, type ClaimInput, type ClaimResult } from "./claim.js";
+export { issueCouponsToSegment, type SegmentIssueOptions, type SegmentIssueResult } from "./segment-issue.js";
+export { redeemCoupon, redeemCouponAtPartner, type RedeemInput, type RedeemResult } from "./redeem.js";
+export { couponStats, findCoupon, getCoupons, listDefinitionCoupons, listMemberCoupons, sumCouponStats, type CouponStats } from "./read.js";
