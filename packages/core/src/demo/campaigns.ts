@@ -4,6 +4,8 @@ import type { CreateCampaignInput } from "../campaign/store.js";
 import { createPartner, createPartnerKey, findPartner, invitePartnerToCampaign, listPartnerKeys, revokePartnerKey } from "../partner/index.js";
 import type { Segment } from "../segment/types.js";
 import { CAMPAIGNS } from "./catalog.js";
+import { createCouponDefinition, findCouponDefinition, issueCouponsToSegment } from "../coupon/index.js";
+import { findSegment } from "../segment/store.js";
 
 /**
  * The demo's campaigns: the history's campaigns (the ids its messages and orders name) as
@@ -24,6 +26,7 @@ const NAMES: Record<string, string> = {
 };
 
 export const DEMO_PARTNER_ID = "neighbour-bakery";
+export const DEMO_COUPON_ID = "winter-10-off-30";
 const by = { actor: "demo-loader" };
 const DAY = 86_400_000;
 const localMidnight = (date: string) => new Date(`${date}T00:00:00+08:00`);
@@ -60,6 +63,15 @@ export async function loadDemoCampaigns(tenantId: string, segments: Map<string, 
     ],
   ];
   for (const [id, input] of running) if (await ensure(tenantId, id, input, [["RUNNING", undefined]])) written++;
+  // The winter campaign's coupon: 10 yuan off 30, a week from issue, online, in store or at the
+  // partner's bakeries; issued to its segment once that is materialised (issueDemoCoupons).
+  if (!(await findCouponDefinition(tenantId, DEMO_COUPON_ID))) {
+    await createCouponDefinition(
+      tenantId,
+      { id: DEMO_COUPON_ID, campaignId: "cp-winter-coupons", name: "冬季暖饮 满30减10", amountOff: 10, minimumSpend: 30, validDays: 7, totalQuantity: 2_000, perMemberLimit: 1, redeemableAt: ["ONLINE", "STORE", "PARTNER"] },
+      by,
+    );
+  }
   if (!(await findPartner(tenantId, DEMO_PARTNER_ID, true))) await createPartner(tenantId, { id: DEMO_PARTNER_ID, name: "邻家烘焙 Neighbour Bakery", contactEmail: "bd@bakery.example" }, by);
   for (const id of ["cp-2026-mid-autumn", "cp-winter-coupons"]) await invitePartnerToCampaign(tenantId, id, DEMO_PARTNER_ID);
   return written;
@@ -73,4 +85,18 @@ export async function rotateDemoPartnerKey(tenantId: string): Promise<string | u
   if (!(await findPartner(tenantId, DEMO_PARTNER_ID))) return undefined;
   for (const k of await listPartnerKeys(tenantId, DEMO_PARTNER_ID)) if (!k.revokedAt) await revokePartnerKey(tenantId, k.keyId, by);
   return (await createPartnerKey(tenantId, DEMO_PARTNER_ID, by)).key;
+}
+
+/**
+ * Issues the demo's winter coupon to its segment (members reachable on WeChat with marketing
+ * consent), once that segment has a membership; a rerun issues nothing more. Returns how many
+ * were issued now, or undefined when there is nothing to do yet.
+ */
+export async function issueDemoCoupons(tenantId: string): Promise<number | undefined> {
+  const definition = await findCouponDefinition(tenantId, DEMO_COUPON_ID);
+  if (!definition || definition.issued > 0) return undefined;
+  const campaign = await findCampaign(tenantId, definition.campaignId);
+  const segment = campaign?.targetSegmentId ? await findSegment(tenantId, campaign.targetSegmentId) : undefined;
+  if (!segment?.currentVersion) return undefined;
+  return (await issueCouponsToSegment(tenantId, DEMO_COUPON_ID)).issued;
 }

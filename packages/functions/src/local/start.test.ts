@@ -108,6 +108,10 @@ describe("npm start", () => {
     for (const { node } of demo.data.segments.edges) expect(node.computedAt).not.toBeNull();
     expect(demo.data.contents.edges.map((e) => e.node.status).sort()).toEqual([...Array(12).fill("PUBLISHED"), "ARCHIVED", "DRAFT", "SCHEDULED"].sort());
     expect(demo.data.contentPyramid.reduce((s, l) => s + l.live, 0)).toBe(14);
+    // The winter coupon campaign's coupons went to its (materialised) segment.
+    expect(stdout).toMatch(/^Coupons\s+\d+ winter coupons issued/m);
+    const coupons = (await post(`{ campaign(id: "cp-winter-coupons") { couponStats { issued } } }`)) as { data: { campaign: { couponStats: { issued: number } } } };
+    expect(coupons.data.campaign.couponStats.issued).toBe(Number(/^Coupons\s+(\d+)/m.exec(stdout)![1]));
     // The printed partner key works and sees the partner view only.
     const partnerKey = /^(pdk\.demo\.[\w-]+\.[\w-]+)$/m.exec(stdout)?.[1];
     expect(partnerKey, stdout).toBeDefined();

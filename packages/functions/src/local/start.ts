@@ -160,6 +160,12 @@ async function main(): Promise<void> {
   if (demoMembers > 0 && (await demo(demoMembers)) && !stopping) {
     const { runDemoJobs } = await import("./metrics-jobs.js");
     await runDemoJobs(DEMO_TENANT, out, { stopping: () => stopping });
+    // The winter coupon, once its segment is materialised (the segments job above).
+    const issued = stopping ? undefined : await (await import("@growth/core/demo")).issueDemoCoupons(DEMO_TENANT).catch((error: Error) => {
+      out(`Coupons         issuing the demo's winter coupon failed: ${error.message}`);
+      return undefined;
+    });
+    if (issued !== undefined) out(`Coupons         ${issued} winter coupons issued to members reachable on WeChat (campaign cp-winter-coupons)`);
   }
   if (stopping) return;
 
