@@ -4,3 +4,4 @@ export { createPartner, findPartner, getPartner, listPartners, setPartnerStatus,
 export { createPartnerKey, listPartnerKeys, looksLikePartnerKey, revokePartnerKey, verifyPartnerKey } from "./apikeys.js";
 export { getJointCampaign, invitePartnerToCampaign, listJointCampaigns, removePartnerFromCampaign } from "./joint.js";
 export { suppress, suppressedRate, type Suppressed } from "./suppress.js";
+export { redeemJointCoupon, type JointRedemption, type JointRedemptionInput } from "./redeem.js";

@@ -33,7 +33,7 @@ describe("partners", () => {
     expect(stored.partner.campaigns).toEqual([{ id: "joint" }]);
 
     const viewer = await partner(`{ viewer { tenantId role canSeePersonalData permissions } }`);
-    expect(viewer.data!.viewer).toEqual({ tenantId: tenant, role: "PARTNER", canSeePersonalData: false, permissions: ["Query.jointCampaign", "Query.jointCampaigns", "Query.viewer"] });
+    expect(viewer.data!.viewer).toEqual({ tenantId: tenant, role: "PARTNER", canSeePersonalData: false, permissions: ["Mutation.redeemJointCoupon", "Query.jointCampaign", "Query.jointCampaigns", "Query.viewer"] });
     expect((await partner(`{ jointCampaigns { id name status } }`)).data).toEqual({ jointCampaigns: [{ id: "joint", name: "joint", status: "DRAFT" }] });
     // Another campaign, a guessed id, another partner's view: nothing.
     expect((await partner(`{ jointCampaign(id: "private") { id } }`)).data).toEqual({ jointCampaign: null });
@@ -125,5 +125,38 @@ describe("partners", () => {
         attributedRevenue: null,
       },
     });
+  });
+
+  it("redeem a co-branded coupon at their store by code, once per sale reference, learning nothing about the member", async () => {
+    const { admin, partner, bakery } = await brand();
+    await admin(`mutation { changeCampaignStatus(input: { id: "joint", status: RUNNING }) { campaign { id } } }`);
+    await admin(`mutation { changeCampaignStatus(input: { id: "private", status: RUNNING }) { campaign { id } } }`);
+    const ann = (await admin(`mutation { createMember(input: { name: "Ann", phone: "+8613800138001", sourceChannel: WECOM, marketingConsent: true }) { member { id } } }`)).createMember.member.id;
+    const def = async (id: string, campaignId: string, at: string) =>
+      admin(`mutation($id: ID!, $c: ID!) { createCouponDefinition(input: { id: $id, campaignId: $c, name: "Bakery 15 off 50", amountOff: 15, minimumSpend: 50, validDays: 7, totalQuantity: 10, perMemberLimit: 1, redeemableAt: [${at}] }) { definition { id } } }`, { id, c: campaignId });
+    await def("joint-15", "joint", "PARTNER");
+    await def("joint-online", "joint", "ONLINE");
+    await def("private-15", "private", "PARTNER");
+    const claim = async (definitionId: string) => (await admin(`mutation($d: ID!, $m: ID!, $r: ID!) { claimCoupon(input: { definitionId: $d, memberId: $m, requestId: $r }) { coupon { code } } }`, { d: definitionId, m: ann, r: `r-${definitionId}` })).claimCoupon.coupon.code as string;
+    const [code, online, other] = [await claim("joint-15"), await claim("joint-online"), await claim("private-15")];
+    const sale = { partnerOrderRef: "POS-0091", partnerStoreId: "bakery-jingan", amount: 68, occurredAt: new Date(Date.now() - 60_000).toISOString() };
+    const REDEEM = `mutation($input: RedeemJointCouponInput!) { redeemJointCoupon(input: $input) { code status discount { amount } partnerOrderRef duplicate } }`;
+    const first = await partner(REDEEM, { input: { ...sale, code } });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.redeemJointCoupon).toEqual({ code, status: "REDEEMED", discount: { amount: 15 }, partnerOrderRef: "POS-0091", duplicate: false });
+    expect(JSON.stringify(first)).not.toMatch(new RegExp(`${ann}|Ann|138`));
+    // The same sale again: the first answer. Another sale: already redeemed.
+    expect((await partner(REDEEM, { input: { ...sale, code } })).data!.redeemJointCoupon.duplicate).toBe(true);
+    expect(codeOf(await partner(REDEEM, { input: { ...sale, code, partnerOrderRef: "POS-0092" } }))).toBe("CONFLICT");
+    expect(codeOf(await partner(REDEEM, { input: { ...sale, code: online, amount: 20, partnerOrderRef: "POS-0097" } }))).toBe("BAD_USER_INPUT");
+    // Not redeemable at partners; another campaign's code; another partner: refused without detail.
+    expect(codeOf(await partner(REDEEM, { input: { ...sale, code: online, partnerOrderRef: "POS-0093" } }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await partner(REDEEM, { input: { ...sale, code: other, partnerOrderRef: "POS-0094" } }))).toBe("NOT_FOUND");
+    expect(codeOf(await bakery(REDEEM, { input: { ...sale, code, partnerOrderRef: "POS-0095" } }))).toBe("NOT_FOUND");
+    expect(codeOf(await partner(REDEEM, { input: { ...sale, code: "NOPE-NOPE-NOPE", partnerOrderRef: "POS-0096" } }))).toBe("NOT_FOUND");
+    // The brand sees the sale as the member's PARTNER order, attributed to the joint campaign.
+    const seen = await admin(`{ order(id: "partner.coffee-co.POS-0091") { channel amount { amount } campaignId attribution coupon { code } member { id } } campaign(id: "joint") { couponStats { redeemed } results { orders } } }`);
+    expect(seen.order).toEqual({ channel: "PARTNER", amount: { amount: 68 }, campaignId: "joint", attribution: "EXPLICIT", coupon: { code }, member: { id: ann } });
+    expect(seen.campaign).toEqual({ couponStats: { redeemed: 1 }, results: { orders: 1 } });
   });
 });

@@ -15,6 +15,7 @@ definePermissions({
   "Query.partner": { roles: READ, doc: "Read a partner brand with its keys (hashes only) and campaigns." },
   "Query.jointCampaigns": { roles: ADMIN_ONLY, partner: true, doc: "Partner view: its joint campaigns (administrators preview a partner's view)." },
   "Query.jointCampaign": { roles: ADMIN_ONLY, partner: true, doc: "Partner view: one joint campaign's aggregate results, small groups suppressed." },
+  "Mutation.redeemJointCoupon": { roles: ADMIN_ONLY, partner: true, doc: "Partner view: redeem a co-branded coupon at the partner's store." },
   "Mutation.createPartner": { roles: ADMIN_ONLY, doc: "Create a partner brand." },
   "Mutation.setPartnerStatus": { roles: ADMIN_ONLY, doc: "Suspend or reactivate a partner brand." },
   "Mutation.createPartnerKey": { roles: ADMIN_ONLY, doc: "Create a partner API key (shown once)." },
@@ -58,6 +59,11 @@ export const partnerResolvers: Resolvers = {
     },
   },
   Mutation: {
+    redeemJointCoupon: async (_: unknown, { input }: { input: Partners.JointRedemptionInput & { partnerId?: string | null } }, ctx: Context) => {
+      const { partnerId, ...sale } = input;
+      const r = await Partners.redeemJointCoupon(ctx.tenantId, viewOf(ctx, partnerId), sale);
+      return { ...r, discount: money(r.discountMinor, (await getSettings(ctx.tenantId)).currency), redeemedAt: r.redeemedAt ?? null };
+    },
     createPartner: async (_: unknown, { input }: { input: Partners.CreatePartnerInput }, ctx: Context) => ({ partner: await Partners.createPartner(ctx.tenantId, input, by(ctx)) }),
     setPartnerStatus: async (_: unknown, { input }: { input: { id: string; status: "ACTIVE" | "SUSPENDED" } }, ctx: Context) => ({
       partner: await Partners.setPartnerStatus(ctx.tenantId, input.id, input.status, by(ctx)),
