@@ -44,36 +44,28 @@ export async function runTask(name: string, tenantId: string, now?: Date): Promi
   return getTask(name).run(tenantId, now);
 }
 
-registerTask({
-  name: "content-publish",
-  description: "publish scheduled content items whose time has come",
-  async run(tenantId, now) {
-    const started = performance.now();
-    const r = await publishDueContent(tenantId, now);
-    const list = r.contentIds.length > 0 ? `: ${r.contentIds.slice(0, 5).join(", ")}${r.contentIds.length > 5 ? ", …" : ""}` : "";
-    return {
-      task: "content-publish",
-      tenantId,
-      changed: r.published > 0,
-      summary: `content-publish for ${tenantId}: ${r.published} of ${r.due} due item(s) published${list}`,
-      ms: Math.round(performance.now() - started),
-    };
-  },
+/** A few ids for a summary line. */
+const some = (ids: string[]) => (ids.length > 0 ? `: ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""}` : "");
+
+/** Registers a task from its work; timing and the result's shape are the same for every task. */
+function defineTask(name: string, description: string, work: (tenantId: string, now?: Date) => Promise<{ changed: boolean; summary: string }>): void {
+  registerTask({
+    name,
+    description,
+    async run(tenantId, now) {
+      const started = performance.now();
+      const { changed, summary } = await work(tenantId, now);
+      return { task: name, tenantId, changed, summary: `${name} for ${tenantId}: ${summary}`, ms: Math.round(performance.now() - started) };
+    },
+  });
+}
+
+defineTask("content-publish", "publish scheduled content items whose time has come", async (tenantId, now) => {
+  const r = await publishDueContent(tenantId, now);
+  return { changed: r.published > 0, summary: `${r.published} of ${r.due} due item(s) published${some(r.contentIds)}` };
 });
 
-registerTask({
-  name: "campaign-lifecycle",
-  description: "start scheduled campaigns and end live ones as their schedule says",
-  async run(tenantId, now) {
-    const started = performance.now();
-    const r = await applyCampaignSchedules(tenantId, now);
-    const changed = r.started.length + r.ended.length > 0;
-    return {
-      task: "campaign-lifecycle",
-      tenantId,
-      changed,
-      summary: `campaign-lifecycle for ${tenantId}: ${r.started.length} started, ${r.ended.length} ended${changed ? `: ${[...r.started, ...r.ended].slice(0, 5).join(", ")}` : ""}`,
-      ms: Math.round(performance.now() - started),
-    };
-  },
+defineTask("campaign-lifecycle", "start scheduled campaigns and end live ones as their schedule says", async (tenantId, now) => {
+  const r = await applyCampaignSchedules(tenantId, now);
+  return { changed: r.started.length + r.ended.length > 0, summary: `${r.started.length} started, ${r.ended.length} ended${some([...r.started, ...r.ended])}` };
 });
