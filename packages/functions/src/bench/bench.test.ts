@@ -7,7 +7,7 @@ import { runJob } from "@growth/core/jobs";
 import { newTenantId } from "../test/tenant.js";
 import { run } from "./cli.js";
 import { loadDataset } from "./datasets.js";
-import { parseJobsBenchArgs } from "./jobs.js";
+import { autoSegments, parseJobsBenchArgs } from "./jobs.js";
 import { BENCH_JOBS, measureDataset } from "./measure.js";
 import { MemorySampler } from "./memory.js";
 import { formatTable } from "./table.js";
@@ -97,7 +97,9 @@ describe("jobs benchmark", () => {
 
   it("parses its flags and dispatches by benchmark name", async () => {
     const args = parseJobsBenchArgs(["--members", "5000", "--dataset", "generated"], new Date("2026-12-01T10:00:00Z"));
-    expect(args).toMatchObject({ datasets: ["generated"], members: 5000, segments: 4, seed: 2026 });
+    expect(args).toMatchObject({ datasets: ["generated"], members: 5000, segments: "auto", seed: 2026 });
+    expect(parseJobsBenchArgs(["--segments", "16"])).toMatchObject({ segments: 16 });
+    expect([autoSegments(10), autoSegments(305_000), autoSegments(10_000_000)]).toEqual([4, 153, 1000]);
     expect(typeof args === "object" && args.out.endsWith("bench-results/jobs-2026-12-01T10-00-00-000Z.json")).toBe(true);
     expect(parseJobsBenchArgs([])).toMatchObject({ datasets: ["cdnow", "generated"], members: 100_000 });
     expect(parseJobsBenchArgs(["--dataset", "nope"])).toMatch(/--dataset/);

@@ -3,13 +3,13 @@ import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { resetClients } from "@growth/core/db/client";
 import { DEFAULT_SEGMENTS } from "@growth/core/jobs";
 import { startDynamoLocal, type DynamoLocal } from "../local/dynamo-local.js";
 import { ensureTable } from "../local/ensure-table.js";
 import { DATASETS, loadDatasetInChild, type DatasetName, type LoadedDataset } from "./datasets.js";
-import { defaultWorkers, measureDataset, type BenchRow } from "./measure.js";
+import { measureDataset, type BenchRow } from "./measure.js";
 import { MemorySampler } from "./memory.js";
 import { formatTable } from "./table.js";
 
@@ -22,12 +22,24 @@ import { formatTable } from "./table.js";
  * the same items: wall time, peak RSS and heap. Prints a table; writes the figures as JSON
  * (default bench-results/jobs-<timestamp>.json).
  */
-export const JOBS_USAGE = "usage: npm run bench -- jobs [--dataset cdnow|generated|all] [--members 100000] [--segments 4] [--workers N] [--seed 2026] [--out bench-results/jobs-<time>.json]";
+export const JOBS_USAGE = "usage: npm run bench -- jobs [--dataset cdnow|generated|all] [--members 100000] [--segments auto|N] [--workers N] [--seed 2026] [--out bench-results/jobs-<time>.json]";
+
+/**
+ * DynamoDB Local's parallel Scan costs grow with the square of a segment's size (measured, 20,000
+ * generated members = 305,000 items, retention's filter: 4 segments 168 s, 16 49 s, 64 12.6 s,
+ * 256 6.3 s), while DynamoDB's are linear. `auto` gives every segment about one 1 MB page
+ * (~2,000 items of ~350 B here), where the scan approaches its linear floor; the job and the raw
+ * scan always use the same count.
+ */
+export const ITEMS_PER_AUTO_SEGMENT = 2_000;
+export const autoSegments = (tableItems: number) => Math.max(DEFAULT_SEGMENTS, Math.min(1000, Math.ceil(tableItems / ITEMS_PER_AUTO_SEGMENT)));
 
 export interface JobsBenchArgs {
   datasets: DatasetName[];
   members: number;
-  segments: number;
+  /** "auto": from the table's item count, per dataset (`autoSegments`). */
+  segments: number | "auto";
+  /** Job worker threads (default: the CPUs). */
   workers: number;
   seed: number;
   out: string;
@@ -56,16 +68,17 @@ export function parseJobsBenchArgs(argv: string[], now = new Date()): JobsBenchA
     return /^\d+$/.test(text) && n >= min && n <= max ? n : `--${flag} must be a whole number from ${min} to ${max} (got "${text}")`;
   };
   const members = whole(values.members, "members", 100_000, 1, 100_000);
-  const segments = whole(values.segments, "segments", DEFAULT_SEGMENTS, 1, 1000);
+  const segments = values.segments === undefined || values.segments === "auto" ? "auto" : whole(values.segments, "segments", DEFAULT_SEGMENTS, 1, 1000);
   const seed = whole(values.seed, "seed", 2026, 0, 2 ** 31);
-  for (const v of [members, segments, seed]) if (typeof v === "string") return v;
-  const workers = whole(values.workers, "workers", defaultWorkers(segments as number), 1, 64);
+  for (const v of [members, seed]) if (typeof v === "string") return v;
+  if (typeof segments === "string" && segments !== "auto") return segments;
+  const workers = whole(values.workers, "workers", availableParallelism(), 1, 64);
   if (typeof workers === "string") return workers;
   const stamp = now.toISOString().replace(/[:.]/g, "-");
   return {
     datasets: dataset === "all" ? [...DATASETS] : [dataset as DatasetName],
     members: members as number,
-    segments: segments as number,
+    segments,
     workers,
     seed: seed as number,
     out: resolve(process.env.INIT_CWD ?? process.cwd(), values.out ?? join(REPO_ROOT, "bench-results", `jobs-${stamp}.json`)),
@@ -78,7 +91,7 @@ export interface JobsBenchReport {
   finishedAt: string;
   machine: { cpus: number; cpuModel: string; memoryMb: number; node: string; loadAverageAtStart: number[] };
   options: Omit<JobsBenchArgs, "out">;
-  datasets: (LoadedDataset & { warmupScanMs: number })[];
+  datasets: (LoadedDataset & { tableItems: number; segments: number; warmupScanMs: number })[];
   rows: BenchRow[];
 }
 
@@ -87,9 +100,11 @@ interface Output {
   err: (line: string) => void;
 }
 
+const localClient = (local: DynamoLocal) => new DynamoDBClient({ endpoint: local.endpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+
 /** Creates a dataset's table and points the SDK (this process, children, job workers) at it. */
 async function useTable(local: DynamoLocal, table: string): Promise<void> {
-  const client = new DynamoDBClient({ endpoint: local.endpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const client = localClient(local);
   try {
     await ensureTable(client, table);
   } finally {
@@ -97,6 +112,16 @@ async function useTable(local: DynamoLocal, table: string): Promise<void> {
   }
   process.env.TABLE_NAME = table;
   resetClients();
+}
+
+/** Items in the table (DynamoDB Local counts live; DynamoDB about every 6 hours). */
+async function tableItems(local: DynamoLocal, table: string): Promise<number> {
+  const client = localClient(local);
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.ItemCount ?? 0;
+  } finally {
+    client.destroy();
+  }
 }
 
 export async function runJobsBench(args: JobsBenchArgs, io: Output): Promise<JobsBenchReport> {
@@ -109,13 +134,16 @@ export async function runJobsBench(args: JobsBenchArgs, io: Output): Promise<Job
   const rows: BenchRow[] = [];
   try {
     Object.assign(process.env, { DYNAMODB_ENDPOINT: local.endpoint, AWS_REGION: "local", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
-    io.err(`DynamoDB Local (in memory) on ${local.endpoint}; ${args.segments} segments, ${args.workers} worker thread${args.workers === 1 ? "" : "s"}; load average ${loadAverageAtStart.join(" ")}`);
+    io.err(`DynamoDB Local (in memory) on ${local.endpoint}; segments ${args.segments}, ${args.workers} worker thread${args.workers === 1 ? "" : "s"}; load average ${loadAverageAtStart.join(" ")}`);
     for (const name of args.datasets) {
       await useTable(local, `bench-${name}`);
       const loaded = await loadDatasetInChild({ name, tenantId: name, members: args.members, seed: args.seed }, (line) => io.err(`${name}: ${line}`));
       io.err(`${name}: loaded ${loaded.members} members, ${loaded.orders} orders, ${loaded.events} events in ${(loaded.loadMs / 1000).toFixed(1)} s; as of ${loaded.asOf}`);
-      const measured = await measureDataset(loaded, { segments: args.segments, workers: args.workers }, sampler, io.err);
-      datasets.push({ ...loaded, warmupScanMs: measured.warmupMs });
+      const items = await tableItems(local, `bench-${name}`);
+      const segments = args.segments === "auto" ? autoSegments(items) : args.segments;
+      io.err(`${name}: ${items} items in the table: ${segments} segments`);
+      const measured = await measureDataset(loaded, { segments, workers: args.workers }, sampler, io.err);
+      datasets.push({ ...loaded, tableItems: items, segments, warmupScanMs: measured.warmupMs });
       rows.push(...measured.rows);
     }
   } finally {

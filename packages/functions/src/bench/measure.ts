@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { rawScan } from "@growth/core/bench";
 import { DEFAULT_CONCURRENCY, getJob, runJob, type RawParams } from "@growth/core/jobs";
 import type { LoadedDataset } from "./datasets.js";
@@ -20,6 +19,8 @@ export interface MeasureOptions {
 export interface BenchRow {
   dataset: string;
   job: string;
+  segments: number;
+  workers: number;
   /** Items the scan (and the job's `add`) received; `scanned` = items DynamoDB read. */
   items: number;
   scanned: number;
@@ -80,6 +81,8 @@ export async function measureDataset(data: LoadedDataset, opts: MeasureOptions, 
     rows.push({
       dataset: data.name,
       job: spec.label,
+      segments: opts.segments,
+      workers: result.workers,
       items: scan.items,
       scanned: scan.scanned,
       bytes: scan.bytes,
@@ -97,4 +100,3 @@ export async function measureDataset(data: LoadedDataset, opts: MeasureOptions, 
   return { rows, warmupMs: warm.ms };
 }
 
-export const defaultWorkers = (segments: number) => Math.max(1, Math.min(segments, availableParallelism()));

@@ -4,10 +4,11 @@ const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
 /** The benchmark's figures as a Markdown table (readable in a terminal, pasteable in the README). */
 export function formatTable(rows: readonly BenchRow[]): string {
-  const header = ["dataset", "job", "items", "scan s", "job s", "job ÷ scan", "job: scan phase s", "job: finish+write s", "peak RSS MB (scan / job)", "job heap MB"];
+  const header = ["dataset", "job", "segments", "items", "scan s", "job s", "job ÷ scan", "job: scan phase s", "job: finish+write s", "peak RSS MB (scan / job)", "job heap MB"];
   const body = rows.map((r) => [
     r.dataset,
     r.job,
+    String(r.segments),
     r.items.toLocaleString("en-US"),
     seconds(r.scanMs),
     seconds(r.jobMs),
