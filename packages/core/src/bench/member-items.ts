@@ -1,4 +1,4 @@
-import { DEMO_ACTOR, plannedStats, type DemoMember } from "../demo/index.js";
+import { DEMO_ACTOR, demoMemberInput, plannedStats, type DemoMember } from "../demo/index.js";
 import { eventFingerprint, eventItem } from "../event/item.js";
 import type { EngagementEvent } from "../event/types.js";
 import { consentItem } from "../member/child-items.js";
@@ -28,29 +28,7 @@ type Item = Record<string, unknown>;
  */
 export async function demoMemberItems(tenantId: string, m: DemoMember, settings: Pick<TenantSettings, "timeZone" | "currency" | "pointsPerUnit">, referrals: number, now: Date): Promise<Item[]> {
   const at = now.toISOString();
-  const { member, items } = await planCreate(
-    tenantId,
-    {
-      memberId: m.memberId,
-      name: m.name,
-      phone: m.phone,
-      email: m.email,
-      gender: m.gender,
-      birthday: m.birthday,
-      city: m.city,
-      customerNo: m.customerNo,
-      sourceChannel: m.sourceChannel,
-      joinedAt: m.joinedAt,
-      tags: m.tags,
-      tier: m.tier,
-      marketingConsent: m.marketingConsent,
-      // As loadDemoBrand: partner sharing is recorded only by those who opt in.
-      partnerSharingConsent: m.partnerSharingConsent ? true : undefined,
-      referrerId: m.referrerId,
-      identities: m.identities,
-    },
-    { actor: DEMO_ACTOR },
-  );
+  const { member, items } = await planCreate(tenantId, demoMemberInput(m), { actor: DEMO_ACTOR });
   // The Puts of the create transaction; its Update (the referrer's counter) is `referrals` below.
   const out: Item[] = items.flatMap((i) => (i.Put ? [i.Put.Item as Item] : [])).slice(1);
 
