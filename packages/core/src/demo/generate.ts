@@ -183,11 +183,14 @@ export function generateDemoBrand(seed: number = DEFAULT_DEMO_SEED, members: num
   const joins = joinTimes(rng, members, start, anchor);
   const used = { phones: new Set<string>(), ids: new Set<string>(), cards: new Set<string>(), emails: new Set<string>() };
   const people: Person[] = [];
+  const weights = new ReferrerWeights();
   for (let i = 0; i < members; i++) {
     const r = Random.derive(seed, "member", i);
     const memberId = `${prefix}-m${pad(i + 1, 5)}`;
-    const referrer = i >= 10 && rng.chance(0.18) ? pickReferrer(rng, people, joins[i]!) : undefined;
-    people.push(person(r, i, memberId, joins[i]!, referrer, used, storesByCity));
+    const referrer = i >= 10 && rng.chance(0.18) ? pickReferrer(rng, people, weights, joins[i]!) : undefined;
+    const p = person(r, i, memberId, joins[i]!, referrer, used, storesByCity);
+    people.push(p);
+    weights.push(referrerWeight(p));
   }
   for (const p of people) if (p.referrer) p.referrer.referrals++;
 
@@ -272,17 +275,52 @@ interface Person {
   ambassador: boolean;
 }
 
+/** How much more likely a member is to be picked as a referrer: ambassadors, then members referred themselves. */
+const referrerWeight = (p: Person) => (p.ambassador ? 30 : p.depth > 0 ? 6 : 1);
+
+/**
+ * Running sums of referrer weights in join order. A pick is a binary search instead of a scan
+ * over every earlier member (which made a 100,000-member plan take 100 s instead of a few).
+ * Weights are small integers, so the sums are exact and `r < cum[k]` is exactly the test
+ * `Random.weighted` makes by subtracting weights one by one: the plan is unchanged.
+ */
+class ReferrerWeights {
+  private readonly cum: number[] = [];
+  push(weight: number): void {
+    this.cum.push((this.cum.at(-1) ?? 0) + weight);
+  }
+  /** Index of the entry `Random.weighted` would return for draw `r` over the first `n` entries. */
+  find(r: number, n: number): number {
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (r < this.cum[mid]!) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+  total(n: number): number {
+    return n > 0 ? this.cum[n - 1]! : 0;
+  }
+}
+
 /**
  * An earlier member who joined at least a day before: ambassadors and members who were
  * referred themselves are preferred, which gives a few heavy referrers and chains 3-5 deep.
+ * Same draw as `rng.weighted` over those members (one `next()`), found by binary search.
  */
-function pickReferrer(rng: Random, people: Person[], joinedAt: number): Person | undefined {
-  const entries: [Person, number][] = [];
-  for (const p of people) {
-    if (p.joinedAt > joinedAt - DAY) break;
-    entries.push([p, p.ambassador ? 30 : p.depth > 0 ? 6 : 1]);
+function pickReferrer(rng: Random, people: Person[], weights: ReferrerWeights, joinedAt: number): Person | undefined {
+  // People are in join order: the eligible ones are a prefix.
+  let lo = 0;
+  let hi = people.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (people[mid]!.joinedAt > joinedAt - DAY) hi = mid;
+    else lo = mid + 1;
   }
-  return entries.length > 0 ? rng.weighted(entries) : undefined;
+  if (lo === 0) return undefined;
+  return people[weights.find(rng.next() * weights.total(lo), lo)];
 }
 
 function person(

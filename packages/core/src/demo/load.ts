@@ -1,5 +1,5 @@
 import { getEvent, listMemberEvents, recordEvent } from "../event/index.js";
-import { changeTags, createMember, findMember, getMembers, setConsent, setTier, type Member } from "../member/index.js";
+import { changeTags, createMember, findMember, getMembers, setConsent, setTier, type CreateMemberInput, type Member } from "../member/index.js";
 import { cleanOrder, getOrders, recordOrders, recordRefund } from "../order/index.js";
 import { movePoints } from "../points/index.js";
 import { ConflictError, RetryableError } from "../shared/errors.js";
@@ -299,29 +299,34 @@ async function loadMember(
   if (member.tier !== m.tier) await setTier(tenantId, m.memberId, m.tier, { ...by, reason: "DEMO" });
 }
 
+/** What the demo signs a member up with: its createMember input (the bulk loader plans the same). */
+export function demoMemberInput(m: DemoMember): CreateMemberInput & { memberId: string } {
+  return {
+    memberId: m.memberId,
+    name: m.name,
+    phone: m.phone,
+    email: m.email,
+    gender: m.gender,
+    birthday: m.birthday,
+    city: m.city,
+    customerNo: m.customerNo,
+    sourceChannel: m.sourceChannel,
+    joinedAt: m.joinedAt,
+    tags: m.tags,
+    tier: m.tier,
+    marketingConsent: m.marketingConsent,
+    // Sign-up asks about marketing; partner sharing is recorded only by those who opt in.
+    partnerSharingConsent: m.partnerSharingConsent ? true : undefined,
+    referrerId: m.referrerId,
+    identities: m.identities,
+  };
+}
+
 async function create(tenantId: string, m: DemoMember, written: { members: number }): Promise<Member> {
   try {
     const member = await createMember(
       tenantId,
-      {
-        memberId: m.memberId,
-        name: m.name,
-        phone: m.phone,
-        email: m.email,
-        gender: m.gender,
-        birthday: m.birthday,
-        city: m.city,
-        customerNo: m.customerNo,
-        sourceChannel: m.sourceChannel,
-        joinedAt: m.joinedAt,
-        tags: m.tags,
-        tier: m.tier,
-        marketingConsent: m.marketingConsent,
-        // Sign-up asks about marketing; partner sharing is recorded only by those who opt in.
-        partnerSharingConsent: m.partnerSharingConsent ? true : undefined,
-        referrerId: m.referrerId,
-        identities: m.identities,
-      },
+      demoMemberInput(m),
       by,
     );
     written.members++;

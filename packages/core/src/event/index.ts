@@ -1,2 +1,3 @@
 export * from "./types.js";
 export * from "./record.js";
+export { eventFingerprint, eventItem } from "./item.js";

@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../shared/errors.
 import { CLIENT_ID_PATTERN } from "../shared/ids.js";
 import type { Page, PageArgs } from "../shared/page.js";
 import { checkPattern, toUtcInstant } from "../shared/text.js";
-import { hash } from "../order/validate.js";
+import { eventFingerprint, eventItem } from "./item.js";
 import { EVENT_TYPES, type EngagementEvent } from "./types.js";
 import { activityPut, addEvent } from "../segment/activity.js";
 import { eventEngagementWrites } from "../content/engagement.js";
@@ -51,7 +51,7 @@ export async function recordEvent(tenantId: string, input: EventInput): Promise<
   const contentId = optionalId(input.contentId, "contentId");
   const campaignId = optionalId(input.campaignId, "campaignId");
   const storeId = optionalId(input.storeId, "storeId");
-  const fingerprint = hash([eventId, input.memberId, type, channel, occurredAt, contentId, campaignId, storeId, score]);
+  const fingerprint = eventFingerprint({ eventId, memberId: input.memberId, type, channel, occurredAt, contentId, campaignId, storeId, score });
 
   const member = await resolveMember(tenantId, mv.memberId(input.memberId));
   if (!member) throw new NotFoundError("Member", input.memberId);
@@ -71,7 +71,7 @@ export async function recordEvent(tenantId: string, input: EventInput): Promise<
           {
             Put: {
               TableName: tableName(),
-              Item: { ...keys.event(tenantId, eventId), gsi1pk: keys.memberPartition(tenantId, m.memberId), gsi1sk: keys.eventSort(occurredAt, eventId), ...event },
+              Item: eventItem(event),
               ConditionExpression: "attribute_not_exists(pk)",
             },
           },

@@ -1,6 +1,6 @@
 export * from "./periods.js";
 export { jobKeys } from "./keys.js";
-export { scanSegment, type ScanSegmentOptions } from "./scan.js";
+export { scanSegment, scanSegmentInput, type ScanSegmentOptions } from "./scan.js";
 export { defineJob, jobIdOf, type AnyJob, type Job, type JobContext, type JobOption, type JobSpec, type RawParams } from "./job.js";
 export { resolveContext, type ContextInput } from "./context.js";
 export { CHUNK_CHARS, CHECKPOINT_TTL_SECONDS, checkpointedSegments, deleteCheckpoints, packPartial, readCheckpoint, unpackPartial, writeCheckpoint, type Checkpoint, type SegmentStats } from "./checkpoint.js";

@@ -17,13 +17,10 @@ export interface ScanSegmentOptions {
 }
 
 /**
- * One segment of a parallel Scan of the table, restricted to one tenant's items of the given
- * kinds and to the projected attributes, page by page: memory holds one page (≤ 1 MB), never
- * the segment. The filter runs after the read, so DynamoDB reads (and bills) every item of the
- * segment, other tenants' too; `scanned` reports those. Jobs are the only callers: no request
- * path scans.
+ * The Scan request of one segment: the tenant's items of the given kinds, projected. Shared
+ * with the benchmark's raw scan, so both read exactly the same pages.
  */
-export async function* scanSegment(opts: ScanSegmentOptions): AsyncGenerator<Record<string, unknown>, void, undefined> {
+export function scanSegmentInput(opts: Omit<ScanSegmentOptions, "onPage">): ScanCommandInput {
   const { segment, totalSegments } = opts;
   if (!Number.isInteger(totalSegments) || totalSegments < 1 || totalSegments > 1_000_000) throw new Error(`totalSegments must be 1..1000000 (got ${totalSegments})`);
   if (!Number.isInteger(segment) || segment < 0 || segment >= totalSegments) throw new Error(`segment must be 0..${totalSegments - 1} (got ${segment})`);
@@ -38,7 +35,7 @@ export async function* scanSegment(opts: ScanSegmentOptions): AsyncGenerator<Rec
   const values: Record<string, unknown> = { ":prefix": `T#${assertTenantId(opts.tenantId)}#` };
   opts.kinds.forEach((kind, i) => (values[`:k${i}`] = kind));
   const kindFilter = opts.kinds.length === 1 ? "#sk = :k0" : `#sk IN (${opts.kinds.map((_, i) => `:k${i}`).join(", ")})`;
-  const input: ScanCommandInput = {
+  return {
     TableName: tableName(),
     Segment: totalSegments > 1 ? segment : undefined,
     TotalSegments: totalSegments > 1 ? totalSegments : undefined,
@@ -48,6 +45,17 @@ export async function* scanSegment(opts: ScanSegmentOptions): AsyncGenerator<Rec
     ExpressionAttributeValues: values,
     Limit: opts.pageLimit,
   };
+}
+
+/**
+ * One segment of a parallel Scan of the table, restricted to one tenant's items of the given
+ * kinds and to the projected attributes, page by page: memory holds one page (≤ 1 MB), never
+ * the segment. The filter runs after the read, so DynamoDB reads (and bills) every item of the
+ * segment, other tenants' too; `scanned` reports those. Jobs are the only callers: no request
+ * path scans.
+ */
+export async function* scanSegment(opts: ScanSegmentOptions): AsyncGenerator<Record<string, unknown>, void, undefined> {
+  const input = scanSegmentInput(opts);
   let start: Record<string, unknown> | undefined;
   do {
     const out = await documentClient().send(new ScanCommand({ ...input, ExclusiveStartKey: start }));

@@ -4,7 +4,7 @@ import { findCampaign } from "../store.js";
 import { countersUpdate, funnelPut, readMemberFunnel, type ResultCounter } from "./counters.js";
 
 /** Events that count as a touch of the campaign for last-touch attribution. */
-const TOUCHES: readonly EventType[] = ["MESSAGE_DELIVERED", "VIEW", "CLICK"];
+export const TOUCH_TYPES: readonly EventType[] = ["MESSAGE_DELIVERED", "VIEW", "CLICK"];
 
 export interface EventCampaignEffects {
   /** Writes to add to the event's transaction. */
@@ -27,7 +27,7 @@ export async function eventCampaignEffects(
 ): Promise<EventCampaignEffects> {
   if (!event.campaignId) return { items: [] };
   const campaignId = event.campaignId;
-  const touch = TOUCHES.includes(event.type) && (!member.lastTouch || event.occurredAt >= member.lastTouch.at) ? { campaignId, at: event.occurredAt } : undefined;
+  const touch = TOUCH_TYPES.includes(event.type) && (!member.lastTouch || event.occurredAt >= member.lastTouch.at) ? { campaignId, at: event.occurredAt } : undefined;
   if (!(await findCampaign(tenantId, campaignId))) return { items: [], lastTouch: touch };
   const funnel = (await readMemberFunnel(tenantId, member.memberId, campaignId)) ?? {};
   const add: Partial<Record<ResultCounter, number>> = {

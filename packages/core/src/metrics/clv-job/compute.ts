@@ -4,10 +4,10 @@
  * snapshot. Deterministic: members are taken in id order, so the fits see the same sequence of
  * observations whatever the segment count or merge order (floating-point sums depend on order).
  */
-import { conditionalExpectedTransactions, fitBgnbd, pAlive, type BgnbdParams } from "../clv/bgnbd.js";
-import { monthEnds, predictMember, type MemberPrediction } from "../clv/clv.js";
+import { fitBgnbd, type BgnbdParams } from "../clv/bgnbd.js";
+import { purchaseOutlook, type MemberPrediction, type PurchaseOutlook } from "../clv/clv.js";
 import { clvDistribution, topMembers, type ClvDistribution } from "../clv/distribution.js";
-import { fitGammaGamma, populationMeanValue, usableForSpend, type GammaGammaParams } from "../clv/gammagamma.js";
+import { expectedAverageValue, fitGammaGamma, populationMeanValue, usableForSpend, type GammaGammaParams } from "../clv/gammagamma.js";
 import { summarize, type DayAmount, type RfmSummary, type TimeUnit } from "../clv/summary.js";
 import { dayText } from "./local-days.js";
 import type { ClvPartial } from "./partial.js";
@@ -147,15 +147,8 @@ export interface ComputeInput {
  * month-by-month discounting as `predictMember`, with E[M] replaced by `value`.
  */
 export function predictWithValue(bg: Pick<BgnbdParams, "r" | "alpha" | "a" | "b" | "timeUnit">, value: number, member: Pick<RfmSummary, "x" | "tx" | "T">, params: Pick<ClvParams, "horizonMonths" | "monthlyDiscountRate">): MemberPrediction {
-  const { x, tx, T } = member;
-  let previous = 0;
-  let discountedPurchases = 0;
-  monthEnds(params.horizonMonths, bg.timeUnit).forEach((t, i) => {
-    const cumulative = conditionalExpectedTransactions(bg, t, x, tx, T);
-    discountedPurchases += (cumulative - previous) / Math.pow(1 + params.monthlyDiscountRate, i + 1);
-    previous = cumulative;
-  });
-  return { expectedPurchases: previous, pAlive: pAlive(bg, x, tx, T), expectedAverageValue: value, clv: discountedPurchases * value };
+  const o = purchaseOutlook(bg, member.x, member.tx, member.T, params);
+  return { expectedPurchases: o.expectedPurchases, pAlive: o.pAlive, expectedAverageValue: value, clv: o.discountedPurchases * value };
 }
 
 /** Shape parameters fitted over their logarithms run off to 0 or ∞ when the data cannot pin them down. */
@@ -264,10 +257,19 @@ export function computeClv(merged: ClvPartial, input: ComputeInput): ClvRun {
   if (bgnbd) {
     const options = { horizonMonths: params.horizonMonths, monthlyDiscountRate: params.monthlyDiscountRate };
     let failed = 0;
+    // The BG/NBD half depends on (x, t_x, T) only: computed once per triple (most of the
+    // finish step's time; a 100,000-member brand has far fewer triples than customers).
+    // Same arithmetic as predictMember / predictWithValue, so the results are identical.
+    const outlooks = new Map<string, PurchaseOutlook>();
+    const gg = gammaGamma?.used ? gammaGamma : null;
     for (const c of customers) {
       const s = c.summary!;
       try {
-        const p = gammaGamma?.used ? predictMember(bgnbd, gammaGamma, s, options) : predictWithValue(bgnbd, observedMeanSpendMinor, s, options);
+        const key = `${s.x}|${s.tx}|${s.T}`;
+        let o = outlooks.get(key);
+        if (!o) outlooks.set(key, (o = purchaseOutlook(bgnbd, s.x, s.tx, s.T, options)));
+        const value = gg ? expectedAverageValue(gg, s.x, s.x > 0 ? Math.max(s.m, 0) : 0) : observedMeanSpendMinor;
+        const p: MemberPrediction = { expectedPurchases: o.expectedPurchases, pAlive: o.pAlive, expectedAverageValue: value, clv: o.discountedPurchases * value };
         if ([p.clv, p.expectedPurchases, p.pAlive, p.expectedAverageValue].every(Number.isFinite)) c.prediction = p;
         else failed++;
       } catch {

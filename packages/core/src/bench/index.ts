@@ -1,0 +1,3 @@
+export { bulkLoadDemoBrand, type BulkLoadOptions, type BulkLoadResult } from "./bulk-load.js";
+export { demoMemberItems } from "./member-items.js";
+export { rawScan, type RawScanOptions, type RawScanResult } from "./raw-scan.js";

@@ -1,0 +1,59 @@
+import { isMain } from "../cli/is-main.js";
+import { JOBS_USAGE, parseJobsBenchArgs, runJobsBench } from "./jobs.js";
+
+/**
+ * `npm run bench -- <benchmark> [options]`. One entry per benchmark, chosen by the first
+ * argument, so another (`api`: GraphQL latency) plugs in with one more entry below.
+ * Exit codes: 0 done; 2 bad arguments; 3 the benchmark failed.
+ */
+interface Output {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const BENCHMARKS: Record<string, { usage: string; run: (argv: string[], io: Output) => Promise<number> }> = {
+  jobs: {
+    usage: JOBS_USAGE,
+    async run(argv, io) {
+      const args = parseJobsBenchArgs(argv);
+      if (args === "help") {
+        io.out(JOBS_USAGE);
+        return 0;
+      }
+      if (typeof args === "string") {
+        io.err(`error: ${args}\n${JOBS_USAGE}`);
+        return 2;
+      }
+      await runJobsBench(args, io);
+      return 0;
+    },
+  },
+};
+
+export const BENCH_USAGE = ["usage: npm run bench -- <benchmark> [options]", ...Object.values(BENCHMARKS).map((b) => `  ${b.usage.replace(/^usage: /, "")}`)].join("\n");
+
+export async function run(argv: string[], io: Output): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h") {
+    io.out(BENCH_USAGE);
+    return name ? 0 : 2;
+  }
+  const bench = BENCHMARKS[name];
+  if (!bench) {
+    io.err(`error: unknown benchmark "${name}"\n${BENCH_USAGE}`);
+    return 2;
+  }
+  try {
+    return await bench.run(rest, io);
+  } catch (error) {
+    io.err(`error: ${(error as Error).stack ?? String(error)}`);
+    return 3;
+  }
+}
+
+if (isMain(import.meta.url)) {
+  process.exitCode = await run(process.argv.slice(2), {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  });
+}
