@@ -1,3 +1,4 @@
+import { counterUpdate } from "../db/counters.js";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { batchGet } from "../db/batch.js";
 import { documentClient, tableName } from "../db/client.js";
@@ -25,17 +26,7 @@ type Counter = (typeof COUNTERS)[number];
 const shardOf = (memberId: string) => Number(listShardOf(memberId, STATS_SHARDS));
 
 function statsUpdate(tenantId: string, contentId: string, memberId: string, add: Partial<Record<Counter, number>>): TransactItem {
-  const moved = Object.entries(add).filter(([, n]) => n !== 0);
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: contentKeys.stats(tenantId, contentId, shardOf(memberId)),
-      UpdateExpression: `SET contentId = :id, updatedAt = :now${moved.length > 0 ? ` ADD ${moved.map(([name]) => `#${name} :${name}`).join(", ")}` : ""}`,
-      // Counter names like "views" are reserved words in DynamoDB expressions.
-      ExpressionAttributeNames: moved.length > 0 ? Object.fromEntries(moved.map(([name]) => [`#${name}`, name])) : undefined,
-      ExpressionAttributeValues: { ":id": contentId, ":now": new Date().toISOString(), ...Object.fromEntries(moved.map(([name, n]) => [`:${name}`, n])) },
-    },
-  };
+  return counterUpdate(contentKeys.stats(tenantId, contentId, shardOf(memberId)), { contentId }, add as Record<string, number>);
 }
 
 const isInteraction = (type: EventType) => type !== "VIEW" && type !== "MESSAGE_DELIVERED";

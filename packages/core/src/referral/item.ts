@@ -1,3 +1,4 @@
+import { counterUpdate } from "../db/counters.js";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { DateTime } from "luxon";
 import { documentClient, tableName } from "../db/client.js";
@@ -27,20 +28,5 @@ export const localDay = (instant: string, zone: string) => DateTime.fromISO(inst
 
 /** An ADD on the campaign's counters of one local day (created on first use). */
 export function dayCounterUpdate(tenantId: string, campaignId: string, day: string, add: Partial<Record<"referred" | "referrers" | "converted", number>>) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ":day": day, ":c": campaignId, ":t": tenantId };
-  const parts = Object.entries(add).map(([field, n], i) => {
-    names[`#a${i}`] = field;
-    values[`:a${i}`] = n;
-    return `#a${i} :a${i}`;
-  });
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: referralKeys.day(tenantId, campaignId, day),
-      UpdateExpression: `SET #day = :day, campaignId = :c, tenantId = :t ADD ${parts.join(", ")}`,
-      ExpressionAttributeNames: { ...names, "#day": "day" },
-      ExpressionAttributeValues: values,
-    },
-  };
+  return counterUpdate(referralKeys.day(tenantId, campaignId, day), { day, campaignId, tenantId }, add as Record<string, number>);
 }

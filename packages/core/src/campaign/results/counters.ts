@@ -1,3 +1,4 @@
+import { counterUpdate } from "../../db/counters.js";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "../../db/client.js";
 import type { TransactItem } from "../../db/transact.js";
@@ -43,17 +44,7 @@ export function countersUpdate(tenantId: string, campaignId: string, memberId: s
   const own = Object.entries(add).filter(([, n]) => n !== 0) as [ResultCounter, number][];
   const moved: [string, number][] = [...own, ...(sharedWithPartners ? own.filter(([c]) => c !== "costMinor").map(([c, n]): [string, number] => [sharedName(c), n]) : [])];
   if (moved.length === 0) return [];
-  return [
-    {
-      Update: {
-        TableName: tableName(),
-        Key: resultKeys.stats(tenantId, campaignId, shardOf(memberId)),
-        UpdateExpression: `SET campaignId = :id, updatedAt = :now ADD ${moved.map(([name]) => `#${name} :${name}`).join(", ")}`,
-        ExpressionAttributeNames: Object.fromEntries(moved.map(([name]) => [`#${name}`, name])),
-        ExpressionAttributeValues: { ":id": campaignId, ":now": new Date().toISOString(), ...Object.fromEntries(moved.map(([name, n]) => [`:${name}`, n])) },
-      },
-    },
-  ];
+  return [counterUpdate(resultKeys.stats(tenantId, campaignId, shardOf(memberId)), { campaignId }, Object.fromEntries(moved))];
 }
 
 /** What a member has done in a campaign so far: the funnel steps they reached, their attributed orders. */
