@@ -1,6 +1,4 @@
 import { Duration } from "aws-cdk-lib";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
-import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as sns from "aws-cdk-lib/aws-sns";
@@ -10,6 +8,7 @@ import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import { Config, Function, type FunctionProps, type StackContext, use } from "sst/constructs";
 import { JOB_SCHEDULES, TASK_SCHEDULES } from "../packages/core/src/schedules/index.js";
 import { Database } from "./Database.js";
+import { alarmOnAny } from "./alarms.js";
 import { touchOutbox } from "./Outbox.js";
 
 /**
@@ -137,15 +136,7 @@ export function Jobs({ stack }: StackContext) {
     ["JobExecutionsAborted", machine.metricAborted({ period: Duration.minutes(5), statistic: "Sum" })],
   ] as const;
   for (const [id, metric] of alarms) {
-    const alarm = new cloudwatch.Alarm(stack, id, {
-      metric,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `Metrics job executions: ${id.replace(/^JobExecutions/, "").toLowerCase()} (state machine ${machine.node.id})`,
-    });
-    alarm.addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
+    alarmOnAny(stack, id, metric, `Metrics job executions: ${id.replace(/^JobExecutions/, "").toLowerCase()} (state machine ${machine.node.id})`, alarmTopic);
   }
 
   // One rule per schedule and tenant; each target starts one execution (one variant).
@@ -172,15 +163,7 @@ export function Jobs({ stack }: StackContext) {
       rule.addTarget(new targets.LambdaFunction(task, { event: events.RuleTargetInput.fromObject({ tenantId, task: schedule.task }), retryAttempts: 2 }));
     }
   }
-  const taskAlarm = new cloudwatch.Alarm(stack, "TaskErrors", {
-    metric: task.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    alarmDescription: "Scheduled tasks (content publishing, ...): a run failed",
-  });
-  taskAlarm.addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
+  alarmOnAny(stack, "TaskErrors", task.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }), "Scheduled tasks (content publishing, ...): a run failed", alarmTopic);
 
   // Journey touches: table stream → pipe → SQS queue (with DLQ) for channel workers (stacks/Outbox.ts).
   const outbox = touchOutbox(stack, table, alarmTopic);

@@ -1,11 +1,10 @@
 import { Duration } from "aws-cdk-lib";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
-import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as pipes from "aws-cdk-lib/aws-pipes";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Stack, Table } from "sst/constructs";
+import { alarmOnAny } from "./alarms.js";
 
 /**
  * Journey touches for channel workers in the cloud. The `journeys` job writes each touch to the
@@ -67,15 +66,7 @@ export function touchOutbox(stack: Stack, table: Table, alarmTopic: sns.ITopic) 
     description: "New journey touches (outbox items) → the Touches queue for channel workers",
   });
 
-  const alarm = new cloudwatch.Alarm(stack, "TouchesDLQNotEmpty", {
-    metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: "Maximum" }),
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    alarmDescription: "Journey touches that channel workers could not process (or the pipe could not queue)",
-  });
-  alarm.addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
+  alarmOnAny(stack, "TouchesDLQNotEmpty", dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: "Maximum" }), "Journey touches that channel workers could not process (or the pipe could not queue)", alarmTopic);
 
   stack.addOutputs({ TouchQueueUrl: queue.queueUrl, TouchDeadLetterQueueUrl: dlq.queueUrl });
   return { queue, dlq, pipe };
