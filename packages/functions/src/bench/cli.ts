@@ -1,4 +1,4 @@
-import { isMain } from "../cli/is-main.js";
+import { isMain, terminalIo } from "../cli/is-main.js";
 import { JOBS_USAGE, parseJobsBenchArgs, runJobsBench } from "./jobs.js";
 
 /**
@@ -52,8 +52,5 @@ export async function run(argv: string[], io: Output): Promise<number> {
 }
 
 if (isMain(import.meta.url)) {
-  process.exitCode = await run(process.argv.slice(2), {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  });
+  process.exitCode = await run(process.argv.slice(2), terminalIo());
 }

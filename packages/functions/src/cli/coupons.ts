@@ -1,4 +1,4 @@
-import { isMain } from "./is-main.js";
+import { isMain, terminalIo } from "./is-main.js";
 import { parseArgs } from "node:util";
 import { resetClients } from "@growth/core/db/client";
 import { assertTenantId } from "@growth/core/db/keys";
@@ -97,5 +97,5 @@ export async function run(argv: string[], io: Output): Promise<number> {
 }
 
 if (isMain(import.meta.url)) {
-  process.exitCode = await run(process.argv.slice(2), { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) });
+  process.exitCode = await run(process.argv.slice(2), terminalIo());
 }

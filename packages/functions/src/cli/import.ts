@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { isMain } from "./is-main.js";
+import { isMain, terminalIo } from "./is-main.js";
 import { isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
@@ -228,9 +228,5 @@ export async function run(argv: string[], io: Output, cwd = process.env.INIT_CWD
 }
 
 if (isMain(import.meta.url)) {
-  process.exitCode = await run(process.argv.slice(2), {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-    isTTY: Boolean(process.stderr.isTTY),
-  });
+  process.exitCode = await run(process.argv.slice(2), terminalIo());
 }

@@ -11,3 +11,12 @@ export function isMain(moduleUrl: string): boolean {
     return false;
   }
 }
+
+/** A CLI's output on this process's terminal: lines to stdout and stderr, and whether stderr is a TTY (progress bars). */
+export function terminalIo(): { out: (line: string) => void; err: (line: string) => void; isTTY: boolean } {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    isTTY: Boolean(process.stderr.isTTY),
+  };
+}
