@@ -28,6 +28,17 @@ const NAMES: Record<string, string> = {
 export const DEMO_PARTNER_ID = "neighbour-bakery";
 export const DEMO_COUPON_ID = "winter-10-off-30";
 const by = { actor: "demo-loader" };
+
+/** The running fission campaign (its chain of referrals: referrals.ts). */
+export const DEMO_REFERRAL_CAMPAIGN_ID = "cp-bring-a-friend";
+export const DEMO_REFERRAL_CAMPAIGN: Omit<CreateCampaignInput, "id"> = {
+  name: "老带新 邀请有礼",
+  description: "Invite a friend: 100 points for the friend's first order, 200 for the inviter, more at 3, 5 and 10.",
+  type: "REFERRAL",
+  channels: ["MINI_PROGRAM", "WECOM"],
+  budget: 5_000,
+  config: { referral: { inviteeFirstOrderPoints: 100, referrerPoints: 200, ladder: [{ referrals: 3, points: 300 }, { referrals: 5, points: 600 }, { referrals: 10, points: 1500 }] } },
+};
 const DAY = 86_400_000;
 const localMidnight = (date: string) => new Date(`${date}T00:00:00+08:00`);
 
@@ -53,10 +64,7 @@ export async function loadDemoCampaigns(tenantId: string, segments: Map<string, 
       "cp-winter-coupons",
       { name: "冬季暖饮券", description: "A 10-yuan coupon for members reachable on WeChat.", type: "COUPON", targetSegmentId: segments.get("reachable")?.segmentId, channels: ["WECOM", "MINI_PROGRAM"], endAt: new Date(now.getTime() + 30 * DAY).toISOString(), budget: 8_000, frequencyCap: { maxTouches: 2, periodDays: 7 } },
     ],
-    [
-      "cp-bring-a-friend",
-      { name: "老带新 邀请有礼", description: "Invite a friend: 100 points for the friend's first order, 200 for the inviter, more at 3, 5 and 10.", type: "REFERRAL", channels: ["MINI_PROGRAM", "WECOM"], budget: 5_000, config: { referral: { inviteeFirstOrderPoints: 100, referrerPoints: 200, ladder: [{ referrals: 3, points: 300 }, { referrals: 5, points: 600 }, { referrals: 10, points: 1500 }] } } },
-    ],
+    [DEMO_REFERRAL_CAMPAIGN_ID, DEMO_REFERRAL_CAMPAIGN],
     [
       "cp-winback-60",
       { name: "沉睡唤醒 60天", description: "A message to members with no activity for 60 days.", type: "JOURNEY", targetSegmentId: segments.get("winback")?.segmentId, channels: ["WECOM"], frequencyCap: { maxTouches: 1, periodDays: 30 }, config: { journey: { trigger: "INACTIVE", inactiveDays: 60, contentId: "ct-member-story-barista", channel: "WECOM" } } },

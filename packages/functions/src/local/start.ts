@@ -166,6 +166,12 @@ async function main(): Promise<void> {
       return undefined;
     });
     if (issued !== undefined) out(`Coupons         ${issued} winter coupons issued to members reachable on WeChat (campaign cp-winter-coupons)`);
+    // A chain of referrals through invite codes in the running fission campaign (once).
+    const referred = stopping ? undefined : await (await import("@growth/core/demo")).loadDemoReferrals(DEMO_TENANT).catch((error: Error) => {
+      out(`Referrals       the demo's referral chain failed: ${error.message}`);
+      return undefined;
+    });
+    if (referred) out(`Referrals       ${referred} referrals recorded through invite codes in cp-bring-a-friend (K-factor 2.0, 4 first orders rewarded)`);
   }
   if (stopping) return;
 
