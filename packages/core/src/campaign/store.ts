@@ -4,6 +4,7 @@ import { batchGet } from "../db/batch.js";
 import { documentClient, tableName } from "../db/client.js";
 import { queryPage } from "../db/query.js";
 import { getContents } from "../content/store.js";
+import { couponKeys } from "../coupon/keys.js";
 import * as mv from "../member/validate.js";
 import { findSegment } from "../segment/store.js";
 import { SEGMENT_ID } from "../segment/keys.js";
@@ -51,6 +52,13 @@ async function checkReferences(tenantId: string, c: Campaign): Promise<void> {
   }
   const storeId = c.config.memberEvent?.storeId;
   if (storeId && !(await findStore(tenantId, storeId))) throw new NotFoundError("Store", storeId);
+  // A referral's coupon rewards: definitions of this very campaign (so they are made after it, then named by an update).
+  for (const [field, id] of [["referrerCouponId", c.config.referral?.referrerCouponId], ["inviteeCouponId", c.config.referral?.inviteeCouponId]] as const) {
+    if (!id) continue;
+    const out = await documentClient().send(new GetCommand({ TableName: tableName(), Key: couponKeys.definition(tenantId, id), ProjectionExpression: "campaignId" }));
+    if (!out.Item) throw new NotFoundError("Coupon definition", id);
+    if (out.Item.campaignId !== c.campaignId) throw new ValidationError(`input.config.referral.${field}: coupon ${id} belongs to campaign ${String(out.Item.campaignId)}, not ${c.campaignId}`, `input.config.referral.${field}`);
+  }
 }
 
 function zone(value: string | null | undefined, fallback: string): string {

@@ -43,6 +43,10 @@ export interface ReferralConfig {
   referrerPoints?: number;
   /** More for the referrer at 3, 5, 10 ... successful referrals. */
   ladder?: ReferralLadderStep[];
+  /** A coupon (a definition of this campaign) for the referrer when an invitee places a first order. */
+  referrerCouponId?: string;
+  /** A coupon (a definition of this campaign) for the invitee with their first order: the first-purchase gift. */
+  inviteeCouponId?: string;
 }
 
 /** Settings of a JOURNEY campaign (automated). */

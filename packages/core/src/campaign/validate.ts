@@ -9,7 +9,13 @@ import { JOURNEY_TRIGGERS, MAX_CAMPAIGN_CONTENT, type CampaignConfig, type Campa
 /** What GraphQL passes for a campaign's type settings (one of them, matching the type). */
 export interface CampaignConfigInput {
   pointsMultiplier?: { multiplier: number } | null;
-  referral?: { inviteeFirstOrderPoints?: number | null; referrerPoints?: number | null; ladder?: { referrals: number; points: number }[] | null } | null;
+  referral?: {
+    inviteeFirstOrderPoints?: number | null;
+    referrerPoints?: number | null;
+    ladder?: { referrals: number; points: number }[] | null;
+    referrerCouponId?: string | null;
+    inviteeCouponId?: string | null;
+  } | null;
   journey?: { trigger: string; afterHours?: number | null; inactiveDays?: number | null; toTier?: string | null; contentId: string; channel: string } | null;
   memberEvent?: { capacity?: number | null; storeId?: string | null } | null;
 }
@@ -88,6 +94,8 @@ export function config(type: CampaignType, input: CampaignConfigInput | null | u
           inviteeFirstOrderPoints: whole(r.inviteeFirstOrderPoints, `${f}.inviteeFirstOrderPoints`, 1, 1_000_000),
           referrerPoints: whole(r.referrerPoints, `${f}.referrerPoints`, 1, 1_000_000),
           ...(ladder.length > 0 ? { ladder } : {}),
+          ...(r.referrerCouponId ? { referrerCouponId: checkPattern(r.referrerCouponId, CLIENT_ID_PATTERN, `${f}.referrerCouponId`, "must be a coupon definition id") } : {}),
+          ...(r.inviteeCouponId ? { inviteeCouponId: checkPattern(r.inviteeCouponId, CLIENT_ID_PATTERN, `${f}.inviteeCouponId`, "must be a coupon definition id") } : {}),
         },
       };
     }

@@ -74,27 +74,7 @@ export async function issueOne(d: CouponDefinition, memberId: string, source: Co
   for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
     const coupon = newCoupon(d, memberId, source, now);
     const segment = source === "SEGMENT";
-    const items: TransactItem[] = [
-      {
-        Update: {
-          TableName: table,
-          Key: couponKeys.definition(tenantId, d.definitionId),
-          UpdateExpression: "ADD issued :one",
-          ConditionExpression: "revision = :rev AND issued < totalQuantity",
-          ExpressionAttributeValues: { ":one": 1, ":rev": d.revision },
-        },
-      },
-      {
-        Update: {
-          TableName: table,
-          Key: couponKeys.claims(tenantId, memberId, d.definitionId),
-          UpdateExpression: `SET definitionId = :def, memberId = :member, updatedAt = :at${segment ? ", segmentIssuedAt = :at" : ""} ADD claimed :one`,
-          ConditionExpression: `${segment ? "attribute_not_exists(segmentIssuedAt) AND " : ""}(attribute_not_exists(claimed) OR claimed < :limit)`,
-          ExpressionAttributeValues: { ":def": d.definitionId, ":member": memberId, ":at": at, ":one": 1, ":limit": d.perMemberLimit },
-        },
-      },
-      { Put: { TableName: table, Item: couponItem(coupon), ConditionExpression: "attribute_not_exists(pk)" } },
-    ];
+    const items = couponIssueWrites(d, coupon, at);
     if (requestId) {
       items.push({
         Put: {
@@ -137,6 +117,37 @@ export async function issueOne(d: CouponDefinition, memberId: string, source: Co
     }
   }
   throw new ConflictError("could not draw an unused coupon code; try again");
+}
+
+/**
+ * The three conditional writes that make a coupon exist (items 0-2 of `issueOne`, in that order):
+ * the definition's counter (`issued < totalQuantity` at the revision read), the member's claims
+ * (under `perMemberLimit`; a SEGMENT issue also only once per member) and the coupon (unique code).
+ */
+export function couponIssueWrites(d: CouponDefinition, coupon: Coupon, at: string): TransactItem[] {
+  const table = tableName();
+  const segment = coupon.source === "SEGMENT";
+  return [
+    {
+      Update: {
+        TableName: table,
+        Key: couponKeys.definition(d.tenantId, d.definitionId),
+        UpdateExpression: "ADD issued :one",
+        ConditionExpression: "revision = :rev AND issued < totalQuantity",
+        ExpressionAttributeValues: { ":one": 1, ":rev": d.revision },
+      },
+    },
+    {
+      Update: {
+        TableName: table,
+        Key: couponKeys.claims(d.tenantId, coupon.memberId, d.definitionId),
+        UpdateExpression: `SET definitionId = :def, memberId = :member, updatedAt = :at${segment ? ", segmentIssuedAt = :at" : ""} ADD claimed :one`,
+        ConditionExpression: `${segment ? "attribute_not_exists(segmentIssuedAt) AND " : ""}(attribute_not_exists(claimed) OR claimed < :limit)`,
+        ExpressionAttributeValues: { ":def": d.definitionId, ":member": coupon.memberId, ":at": at, ":one": 1, ":limit": d.perMemberLimit },
+      },
+    },
+    { Put: { TableName: table, Item: couponItem(coupon), ConditionExpression: "attribute_not_exists(pk)" } },
+  ];
 }
 
 export async function findClaimRequest(tenantId: string, requestId: string): Promise<{ code: string; definitionId: string; memberId: string } | undefined> {

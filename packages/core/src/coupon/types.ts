@@ -13,7 +13,7 @@ export const COUPON_STATUSES = ["ISSUED", "REDEEMED", "EXPIRED"] as const;
 export type CouponStatus = (typeof COUPON_STATUSES)[number];
 
 /** How a coupon reached its member. */
-export type CouponSource = "CLAIM" | "SEGMENT";
+export type CouponSource = "CLAIM" | "SEGMENT" | "REFERRAL";
 
 /** What a coupon takes off: exactly one of the two. */
 export interface CouponValue {

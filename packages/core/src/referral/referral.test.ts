@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { changeCampaignStatus, createCampaign } from "../campaign/index.js";
+import { changeCampaignStatus, createCampaign, updateCampaign } from "../campaign/index.js";
+import { createCouponDefinition, findCouponDefinition, listMemberCoupons } from "../coupon/index.js";
 import { createMember, getMember, setReferrer } from "../member/index.js";
 import { recordOrder } from "../order/index.js";
 import { listLedger } from "../points/index.js";
@@ -189,5 +190,40 @@ describe("referral stats", () => {
     expect(await referralStats(t, c, { from: "2025-03-03", to: "2025-03-09" })).toMatchObject({ referred: 0, referrers: 0, kFactor: null, converted: 0 });
     expect(await code(referralStats(t, c, { from: "2025-03-02", to: "2025-03-01" }))).toBe("BAD_USER_INPUT");
     expect(await code(referralStats(t, c, { from: "2025-01-01", to: "2026-01-02" }))).toBe("BAD_USER_INPUT"); // over 366 days
+  });
+});
+
+describe("coupon rewards", () => {
+  it("issues the referrer's and the invitee's coupons with the first order, once, within quantity and limits", async () => {
+    const t = newTenantId();
+    // Draft first: its coupons are made on it, then named in its settings, then it starts.
+    const c = (await createCampaign(t, { id: "invite-coupons", name: "Invite with coupons", type: "REFERRAL", config: { referral: { referrerPoints: 10 } } }, actor)).campaignId;
+    const def = { campaignId: c, amountOff: 5, minimumSpend: 20, redeemableAt: ["ONLINE"] };
+    await createCouponDefinition(t, { ...def, id: "ref-thanks", name: "Thanks for inviting", totalQuantity: 2, perMemberLimit: 5 }, actor);
+    await createCouponDefinition(t, { ...def, id: "ref-welcome", name: "Welcome gift", totalQuantity: 100, perMemberLimit: 1 }, actor);
+    const other = await campaign(t, "other-campaign");
+    await createCouponDefinition(t, { ...def, campaignId: other, id: "other-def", name: "x", totalQuantity: 1 }, actor);
+    expect(await code(updateCampaign(t, c, { config: { referral: { referrerCouponId: "other-def" } } }))).toBe("BAD_USER_INPUT");
+    expect(await code(updateCampaign(t, c, { config: { referral: { inviteeCouponId: "no-such-def" } } }))).toBe("NOT_FOUND");
+    const updated = await updateCampaign(t, c, { config: { referral: { referrerPoints: 10, referrerCouponId: "ref-thanks", inviteeCouponId: "ref-welcome" } } });
+    expect(updated.config.referral).toEqual({ referrerPoints: 10, referrerCouponId: "ref-thanks", inviteeCouponId: "ref-welcome" });
+    await changeCampaignStatus(t, c, "RUNNING");
+
+    const a = await member(t);
+    const invitees = await Promise.all(Array.from({ length: 3 }, () => member(t)));
+    const codeA = (await inviteCode(t, c, a)).invite.code;
+    for (const i of invitees) await recordReferral(t, { code: codeA, inviteeId: i });
+    // Three first orders at once, each sent twice: the referrer's coupon runs out at 2, no order is refused.
+    await Promise.all(invitees.flatMap((i, n) => [recordOrder(t, order(i, `first-${n}`), actor), recordOrder(t, order(i, `first-${n}`), actor)]));
+
+    const coupons = async (m: string) => (await listMemberCoupons(t, m, { first: 50 })).items.map((x) => [x.definitionId, x.source]);
+    expect(await coupons(a)).toEqual([["ref-thanks", "REFERRAL"], ["ref-thanks", "REFERRAL"]]);
+    for (const i of invitees) expect(await coupons(i)).toEqual([["ref-welcome", "REFERRAL"]]);
+    expect(await findCouponDefinition(t, "ref-thanks", true)).toMatchObject({ issued: 2 });
+    expect(await findCouponDefinition(t, "ref-welcome", true)).toMatchObject({ issued: 3 });
+    const referrals = await Promise.all(invitees.map((i) => findReferral(t, i)));
+    expect(referrals.every((r) => r?.status === "CONVERTED" && r.inviteeCouponCode && r.referrerPoints === 10)).toBe(true);
+    expect(referrals.filter((r) => r?.referrerCouponCode).length).toBe(2);
+    expect(await getMember(t, a)).toMatchObject({ pointsBalance: 30 });
   });
 });

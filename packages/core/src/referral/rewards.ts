@@ -7,15 +7,17 @@ import type { TransactItem } from "../db/transact.js";
 import { resolveMember } from "../member/read.js";
 import type { Member } from "../member/types.js";
 import { newPointsEntry, pointsEntryItem } from "../points/entry.js";
+import { planRewardCoupon, REWARD_COUPON_ITEMS } from "../coupon/reward.js";
 import { dayCounterUpdate, findReferral, localDay } from "./item.js";
 import { referralKeys } from "./keys.js";
 
 /**
  * Most items the rewards add to an order's transaction: the referral flip, the invitee's ledger
  * entry, the referrer's balance, ledger entry and counts, a ladder step and its ledger entry, the
- * day counter. order/record.ts keeps this much room in every chunk.
+ * day counter, and a reward coupon each for referrer and invitee. order/record.ts keeps this much
+ * room in every chunk.
  */
-export const REFERRAL_REWARD_ITEMS = 8;
+export const REFERRAL_REWARD_ITEMS = 8 + 2 * REWARD_COUPON_ITEMS;
 
 export interface ReferralRewards {
   /** Writes for the order's transaction; any failed condition among them means "read again". */
@@ -63,6 +65,7 @@ export async function planReferralRewards(
   const rewardable = referrer?.status === "ACTIVE" ? referrer : undefined;
   let referrerPoints = 0;
   let ladderPoints = 0;
+  let referrerCouponCode: string | undefined;
   if (rewardable) {
     const countsKey = referralKeys.referrerCounts(tenantId, rewardable.memberId, campaign.campaignId);
     const counts = await documentClient().send(new GetCommand({ TableName: table, Key: countsKey, ConsistentRead: true, ProjectionExpression: "conversions" }));
@@ -95,6 +98,13 @@ export async function planReferralRewards(
       const entry = newPointsEntry({ tenantId, memberId: rewardable.memberId, type: "REFERRAL", points: referrerPoints, reason: "referral reward: invitee's first order", orderId: firstOrder.orderId, campaignId: campaign.campaignId, relatedMemberId: invitee.memberId, actor, createdAt: at });
       items.push({ Put: { TableName: table, Item: pointsEntryItem(entry) } });
     }
+    if (config.referrerCouponId) {
+      const reward = await planRewardCoupon(tenantId, config.referrerCouponId, rewardable.memberId, now);
+      if (reward) {
+        items.push(...reward.items);
+        referrerCouponCode = reward.coupon.code;
+      }
+    }
     if (referrerPoints + ladderPoints > 0) {
       items.push({
         Update: {
@@ -114,14 +124,17 @@ export async function planReferralRewards(
     const entry = newPointsEntry({ tenantId, memberId: invitee.memberId, type: "REFERRAL", points: inviteePoints, reason: "referral gift: first order", orderId: firstOrder.orderId, campaignId: campaign.campaignId, relatedMemberId: referral.referrerId, actor, createdAt: at });
     items.push({ Put: { TableName: table, Item: pointsEntryItem(entry) } });
   }
+  const inviteeCoupon = config.inviteeCouponId ? await planRewardCoupon(tenantId, config.inviteeCouponId, invitee.memberId, now) : undefined;
+  if (inviteeCoupon) items.push(...inviteeCoupon.items);
+  const codes = { ...(referrerCouponCode ? { ":rc": referrerCouponCode } : {}), ...(inviteeCoupon ? { ":ic": inviteeCoupon.coupon.code } : {}) };
   items.push({
     Update: {
       TableName: table,
       Key: referralKeys.record(tenantId, invitee.memberId),
-      UpdateExpression: "SET #s = :converted, convertedAt = :at, orderId = :o, inviteePoints = :ip, referrerPoints = :rp, ladderPoints = :lp",
+      UpdateExpression: `SET #s = :converted, convertedAt = :at, orderId = :o, inviteePoints = :ip, referrerPoints = :rp, ladderPoints = :lp${referrerCouponCode ? ", referrerCouponCode = :rc" : ""}${inviteeCoupon ? ", inviteeCouponCode = :ic" : ""}`,
       ConditionExpression: "#s = :joined",
       ExpressionAttributeNames: { "#s": "status" },
-      ExpressionAttributeValues: { ":converted": "CONVERTED", ":joined": "JOINED", ":at": at, ":o": firstOrder.orderId, ":ip": inviteePoints, ":rp": referrerPoints, ":lp": ladderPoints },
+      ExpressionAttributeValues: { ":converted": "CONVERTED", ":joined": "JOINED", ":at": at, ":o": firstOrder.orderId, ":ip": inviteePoints, ":rp": referrerPoints, ":lp": ladderPoints, ...codes },
     },
   });
   items.push(dayCounterUpdate(tenantId, campaign.campaignId, localDay(firstOrder.occurredAt, campaign.timeZone), { converted: 1 }));

@@ -34,6 +34,9 @@ export interface Referral {
   referrerPoints?: number;
   /** Ladder points the conversion unlocked for the referrer. */
   ladderPoints?: number;
+  /** Reward coupons issued at conversion (the campaign's referrerCouponId / inviteeCouponId), if any. */
+  referrerCouponCode?: string;
+  inviteeCouponCode?: string;
 }
 
 /** A campaign's referral numbers over a range of local days. */
