@@ -48,6 +48,8 @@ export interface Member {
   marketingConsent: boolean;
   partnerSharingConsent: boolean;
   referrerId?: string;
+  /** A partner brand that referred the member in a joint referral campaign (no member referrer then). */
+  referredByPartnerId?: string;
   referredAt?: string;
   referralCount: number;
   orderCount: number;

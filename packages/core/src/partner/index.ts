@@ -5,3 +5,4 @@ export { createPartnerKey, listPartnerKeys, looksLikePartnerKey, revokePartnerKe
 export { getJointCampaign, invitePartnerToCampaign, listJointCampaigns, removePartnerFromCampaign } from "./joint.js";
 export { suppress, suppressedRate, type Suppressed } from "./suppress.js";
 export { redeemJointCoupon, type JointRedemption, type JointRedemptionInput } from "./redeem.js";
+export { partnerReferralCounts, recordJointReferral, type JointReferral } from "./referral.js";

@@ -10,8 +10,7 @@ export const referralItem = (r: Referral) => ({
   ...referralKeys.record(r.tenantId, r.inviteeId),
   gsi1pk: referralKeys.ofCampaign(r.tenantId, r.campaignId),
   gsi1sk: referralKeys.campaignSort(r.referredAt, r.inviteeId),
-  gsi2pk: referralKeys.byReferrer(r.tenantId, r.referrerId),
-  gsi2sk: referralKeys.referrerSort(r.campaignId, r.referredAt, r.inviteeId),
+  ...(r.referrerId ? { gsi2pk: referralKeys.byReferrer(r.tenantId, r.referrerId), gsi2sk: referralKeys.referrerSort(r.campaignId, r.referredAt, r.inviteeId) } : {}),
   ...r,
 });
 
@@ -23,10 +22,15 @@ export async function findReferral(tenantId: string, inviteeId: string, consiste
   return out.Item ? fromReferralItem(out.Item) : undefined;
 }
 
+/** An ADD on a partner's referral counts in a joint campaign (`joined`, `converted`). */
+export function partnerCounterUpdate(tenantId: string, campaignId: string, partnerId: string, add: Partial<Record<"joined" | "converted", number>>) {
+  return counterUpdate(referralKeys.partnerCounts(tenantId, campaignId, partnerId), { campaignId, partnerId, tenantId }, add as Record<string, number>);
+}
+
 /** The local calendar day (YYYY-MM-DD) of an instant in a zone: the bucket of the day counters. */
 export const localDay = (instant: string, zone: string) => DateTime.fromISO(instant, { zone: "utc" }).setZone(zone).toISODate()!;
 
 /** An ADD on the campaign's counters of one local day (created on first use). */
-export function dayCounterUpdate(tenantId: string, campaignId: string, day: string, add: Partial<Record<"referred" | "referrers" | "converted", number>>) {
+export function dayCounterUpdate(tenantId: string, campaignId: string, day: string, add: Partial<Record<"referred" | "referrers" | "converted" | "partnerReferred", number>>) {
   return counterUpdate(referralKeys.day(tenantId, campaignId, day), { day, campaignId, tenantId }, add as Record<string, number>);
 }

@@ -11,6 +11,7 @@
  * | Referrer's counts in a campaign | `T#t#M#<referrer>` | `REFCAMP#<campaign>` | | |
  * | Ladder step granted | `T#t#M#<referrer>` | `REFLADDER#<campaign>#<referrals>` | | |
  * | Campaign's counts of a local day | `T#t#CAMPAIGN#<campaign>` | `REFDAY#<yyyy-mm-dd>` | | |
+ * | A partner's referral counts in a joint campaign | `T#t#CAMPAIGN#<campaign>` | `PARTNERREF#<partner>` | | |
  */
 import { assertTenantId, keys, type Keys } from "../db/keys.js";
 import { campaignKeys } from "../campaign/keys.js";
@@ -35,5 +36,6 @@ export const referralKeys = {
     pk: keys.memberPartition(tenantId, referrerId),
     sk: `REFLADDER#${campaignId}#${String(referrals).padStart(6, "0")}`,
   }),
+  partnerCounts: (tenantId: string, campaignId: string, partnerId: string): Keys => ({ pk: campaignKeys.partition(tenantId, campaignId), sk: `PARTNERREF#${partnerId}` }),
   day: (tenantId: string, campaignId: string, day: string): Keys => ({ pk: campaignKeys.partition(tenantId, campaignId), sk: `${DAY_PREFIX}${day}` }),
 };

@@ -183,7 +183,7 @@ describe("referral stats", () => {
     await recordReferral(t, { code: codeB, inviteeId: invitees[4]! }, new Date("2025-03-02T10:00:00Z"));
     await recordOrder(t, { ...order(invitees[0]!, "conv-1"), occurredAt: "2025-03-02T03:00:00Z" }, actor);
 
-    expect(await referralStats(t, c, { from: "2025-03-01", to: "2025-03-01" })).toEqual({ from: "2025-03-01", to: "2025-03-01", referred: 3, referrers: 2, kFactor: 1.5, converted: 0 });
+    expect(await referralStats(t, c, { from: "2025-03-01", to: "2025-03-01" })).toEqual({ from: "2025-03-01", to: "2025-03-01", referred: 3, referrers: 2, kFactor: 1.5, converted: 0, partnerReferred: 0 });
     expect(await referralStats(t, c, { from: "2025-03-01", to: "2025-03-02" })).toMatchObject({ referred: 5, referrers: 2, kFactor: 2.5, converted: 1 });
     // On 03-02 alone both referrers had referred before: no first-time referrers that day.
     expect(await referralStats(t, c, { from: "2025-03-02", to: "2025-03-02" })).toMatchObject({ referred: 2, referrers: 0, kFactor: null, converted: 1 });

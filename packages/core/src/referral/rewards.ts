@@ -8,7 +8,7 @@ import { resolveMember } from "../member/read.js";
 import type { Member } from "../member/types.js";
 import { newPointsEntry, pointsEntryItem } from "../points/entry.js";
 import { planRewardCoupon, REWARD_COUPON_ITEMS } from "../coupon/reward.js";
-import { dayCounterUpdate, findReferral, localDay } from "./item.js";
+import { dayCounterUpdate, findReferral, localDay, partnerCounterUpdate } from "./item.js";
 import { referralKeys } from "./keys.js";
 
 /**
@@ -49,7 +49,7 @@ export async function planReferralRewards(
   actor: string,
   now: Date,
 ): Promise<ReferralRewards | undefined> {
-  if (invitee.orderCount !== 0 || !invitee.referrerId) return undefined;
+  if (invitee.orderCount !== 0 || (!invitee.referrerId && !invitee.referredByPartnerId)) return undefined;
   const referral = await findReferral(tenantId, invitee.memberId, true);
   if (!referral || referral.status !== "JOINED") return undefined;
   const campaign = await findCampaign(tenantId, referral.campaignId);
@@ -61,7 +61,7 @@ export async function planReferralRewards(
 
   // The referrer may have been merged since: the survivor is rewarded; an erased or otherwise
   // inactive referrer gets nothing (the invitee's gift stands).
-  const referrer = await resolveMember(tenantId, referral.referrerId);
+  const referrer = referral.referrerId ? await resolveMember(tenantId, referral.referrerId) : undefined;
   const rewardable = referrer?.status === "ACTIVE" ? referrer : undefined;
   let referrerPoints = 0;
   let ladderPoints = 0;
@@ -138,5 +138,6 @@ export async function planReferralRewards(
     },
   });
   items.push(dayCounterUpdate(tenantId, campaign.campaignId, localDay(firstOrder.occurredAt, campaign.timeZone), { converted: 1 }));
+  if (referral.partnerId) items.push(partnerCounterUpdate(tenantId, campaign.campaignId, referral.partnerId, { converted: 1 }));
   return { items, inviteePoints, campaignId: campaign.campaignId };
 }

@@ -23,9 +23,9 @@ export async function referralStats(tenantId: string, campaignId: string, range:
   if ((Date.parse(range.to) - Date.parse(range.from)) / 86_400_000 >= MAX_RANGE_DAYS) throw new ValidationError(`a range covers at most ${MAX_RANGE_DAYS} days`, "range");
   await referralCampaign(tenantId, campaignId);
   const partition = referralKeys.day(tenantId, campaignId, range.from).pk;
-  const days = await queryAll<{ referred?: number; referrers?: number; converted?: number }>({ pk: partition, skFrom: `${DAY_PREFIX}${range.from}`, skTo: `${DAY_PREFIX}${range.to}` });
-  const sum = (f: "referred" | "referrers" | "converted") => days.reduce((n, d) => n + (d[f] ?? 0), 0);
+  const days = await queryAll<{ referred?: number; referrers?: number; converted?: number; partnerReferred?: number }>({ pk: partition, skFrom: `${DAY_PREFIX}${range.from}`, skTo: `${DAY_PREFIX}${range.to}` });
+  const sum = (f: "referred" | "referrers" | "converted" | "partnerReferred") => days.reduce((n, d) => n + (d[f] ?? 0), 0);
   const referred = sum("referred");
   const referrers = sum("referrers");
-  return { from: range.from, to: range.to, referred, referrers, kFactor: referrers > 0 ? referred / referrers : null, converted: sum("converted") };
+  return { from: range.from, to: range.to, referred, referrers, kFactor: referrers > 0 ? referred / referrers : null, converted: sum("converted"), partnerReferred: sum("partnerReferred") };
 }

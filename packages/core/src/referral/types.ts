@@ -20,7 +20,10 @@ export interface InviteCode {
 export interface Referral {
   tenantId: string;
   campaignId: string;
-  referrerId: string;
+  /** The member who referred; absent when a partner brand did (`partnerId`). */
+  referrerId?: string;
+  /** A partner brand that referred the invitee in a joint campaign (partner/referral.ts). */
+  partnerId?: string;
   inviteeId: string;
   code: string;
   status: ReferralStatus;
@@ -49,6 +52,8 @@ export interface ReferralStats {
   referrers: number;
   /** referred ÷ referrers; null without referrers. */
   kFactor: number | null;
-  /** Invitees whose first order (the conversion) fell in the range. */
+  /** Invitees whose first order (the conversion) fell in the range (member and partner referrals). */
   converted: number;
+  /** Members recorded in the range as referred by partner brands (not in `referred` nor the K-factor: a partner is not a referring member). */
+  partnerReferred: number;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { newTenantId } from "../test/tenant.js";
 import { executeOperation } from "./server.js";
+import { recordJointReferral } from "@growth/core/partner";
 
 type Result = { data?: Record<string, any> | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] };
 const codeOf = (r: Result) => r.errors?.[0]?.extensions?.code;
@@ -33,7 +34,7 @@ describe("partners", () => {
     expect(stored.partner.campaigns).toEqual([{ id: "joint" }]);
 
     const viewer = await partner(`{ viewer { tenantId role canSeePersonalData permissions } }`);
-    expect(viewer.data!.viewer).toEqual({ tenantId: tenant, role: "PARTNER", canSeePersonalData: false, permissions: ["Mutation.redeemJointCoupon", "Query.jointCampaign", "Query.jointCampaigns", "Query.viewer"] });
+    expect(viewer.data!.viewer).toEqual({ tenantId: tenant, role: "PARTNER", canSeePersonalData: false, permissions: ["Mutation.recordJointReferral", "Mutation.redeemJointCoupon", "Query.jointCampaign", "Query.jointCampaigns", "Query.viewer"] });
     expect((await partner(`{ jointCampaigns { id name status } }`)).data).toEqual({ jointCampaigns: [{ id: "joint", name: "joint", status: "DRAFT" }] });
     // Another campaign, a guessed id, another partner's view: nothing.
     expect((await partner(`{ jointCampaign(id: "private") { id } }`)).data).toEqual({ jointCampaign: null });
@@ -158,5 +159,69 @@ describe("partners", () => {
     const seen = await admin(`{ order(id: "partner.coffee-co.POS-0091") { channel amount { amount } campaignId attribution coupon { code } member { id } } campaign(id: "joint") { couponStats { redeemed } results { orders } } }`);
     expect(seen.order).toEqual({ channel: "PARTNER", amount: { amount: 68 }, campaignId: "joint", attribution: "EXPLICIT", coupon: { code }, member: { id: ann } });
     expect(seen.campaign).toEqual({ couponStats: { redeemed: 1 }, results: { orders: 1 } });
+  });
+
+  it("record the members they referred by invite code, once, only those who may be acquired, learning nothing about them", async () => {
+    const { tenant, admin, partner, bakery } = await brand();
+    await admin(`mutation { createCampaign(input: { id: "fission", name: "Bring a friend", type: REFERRAL, config: { referral: { inviteeFirstOrderPoints: 100, referrerPoints: 200 } } }) { campaign { id } } }`);
+    await admin(`mutation { changeCampaignStatus(input: { id: "fission", status: RUNNING }) { campaign { id } } }`);
+    await admin(`mutation { invitePartnerToCampaign(input: { campaignId: "fission", partnerId: "coffee-co" }) { campaign { id } } }`);
+    const join = async (n: string, consent = true) => {
+      const id = (await admin(`mutation($n: String!, $c: Boolean!) { createMember(input: { name: $n, sourceChannel: PARTNER, partnerSharingConsent: $c }) { member { id } } }`, { n, c: consent })).createMember.member.id as string;
+      const code = (await admin(`mutation($m: ID!) { inviteCode(campaignId: "fission", memberId: $m) { inviteCode { code } } }`, { m: id })).inviteCode.inviteCode.code as string;
+      return { id, code };
+    };
+    const referred = [];
+    for (let i = 0; i < 11; i++) referred.push(await join(`P${i}`));
+    const record = (code: string, as = partner) => as(`mutation($c: String!) { recordJointReferral(input: { code: $c }) { campaignId code recordedAt duplicate } }`, { c: code });
+
+    for (const m of referred) {
+      const r = await record(m.code.toLowerCase());
+      expect(r.errors).toBeUndefined();
+      // Campaign, code and time: nothing about the member.
+      expect(Object.keys(r.data!.recordJointReferral).sort()).toEqual(["campaignId", "code", "duplicate", "recordedAt"]);
+      expect(r.data!.recordJointReferral).toMatchObject({ campaignId: "fission", code: m.code, duplicate: false });
+    }
+    expect((await record(referred[0]!.code)).data!.recordJointReferral.duplicate).toBe(true);
+
+    // Refused: no consent, a customer already, referred already (by a member's code), another partner, unknown code, a campaign the partner is not in.
+    const noConsent = await join("N", false);
+    const customer = await join("C");
+    await admin(`mutation($m: ID!) { recordOrder(input: { id: "before", memberId: $m, channel: WEB, amount: 10, occurredAt: "${new Date().toISOString()}" }) { order { id } } }`, { m: customer.id });
+    const friend = await join("F");
+    await admin(`mutation($c: String!, $m: ID!) { recordReferral(input: { code: $c, inviteeId: $m }) { duplicate } }`, { c: referred[1]!.code, m: friend.id });
+    const reasonOf = (r: Result) => [r.errors?.[0]?.extensions?.code, r.errors?.[0]?.extensions?.reason];
+    expect(reasonOf(await record(noConsent.code))).toEqual(["CONFLICT", "NO_PARTNER_SHARING_CONSENT"]);
+    expect(reasonOf(await record(customer.code))).toEqual(["CONFLICT", "ALREADY_A_CUSTOMER"]);
+    expect(reasonOf(await record(friend.code))).toEqual(["CONFLICT", "ALREADY_REFERRED"]);
+    expect(codeOf(await record(referred[2]!.code, bakery))).toBe("NOT_FOUND");
+    expect(codeOf(await record("0000000000"))).toBe("NOT_FOUND");
+    await admin(`mutation { createCampaign(input: { id: "own-fission", name: "Ours", type: REFERRAL, config: { referral: { referrerPoints: 1 } } }) { campaign { id } } }`);
+    await admin(`mutation { changeCampaignStatus(input: { id: "own-fission", status: RUNNING }) { campaign { id } } }`);
+    const ours = (await admin(`mutation($m: ID!) { inviteCode(campaignId: "own-fission", memberId: $m) { inviteCode { code } } }`, { m: noConsent.id })).inviteCode.inviteCode.code as string;
+    expect(codeOf(await record(ours))).toBe("NOT_FOUND");
+    // A member who joined longer ago than the attribution window (7 days) is not the partner's to claim.
+    const late = await join("L");
+    await expect(recordJointReferral(tenant, "coffee-co", { code: late.code }, new Date(Date.now() + 8 * 86_400_000))).rejects.toMatchObject({ code: "CONFLICT", details: { reason: "JOINED_TOO_LONG_AGO" } });
+
+    // Three of the partner's members order: each gets the invitee's gift; no member referrer is rewarded.
+    for (const m of referred.slice(0, 3)) {
+      await admin(`mutation($m: ID!, $id: ID!) { recordOrder(input: { id: $id, memberId: $m, channel: MINI_PROGRAM, amount: 20, occurredAt: "${new Date().toISOString()}" }) { order { id } } }`, { m: m.id, id: `first-${m.id}` });
+    }
+    const brandView = await admin(`query($m: ID!) { member(id: $m) { points { balance } referral { partnerId referrer { id } status inviteePoints referrerPoints } } }`, { m: referred[0]!.id });
+    expect(brandView.member).toEqual({ points: { balance: 120 }, referral: { partnerId: "coffee-co", referrer: null, status: "CONVERTED", inviteePoints: 100, referrerPoints: 0 } });
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+    const stats = await admin(`query($d: Date!) { campaign(id: "fission") { referralStats(range: { from: $d, to: $d }) { referred referrers kFactor converted partnerReferred } results { funnel { step members } } } }`, { d: today });
+    // 11 by the partner + 1 by a member; K counts members only (1 referred by 1 referrer).
+    expect(stats.campaign.referralStats).toEqual({ referred: 1, referrers: 1, kFactor: 1, converted: 3, partnerReferred: 11 });
+    expect(stats.campaign.results.funnel.find((s: { step: string }) => s.step === "REFERRAL")).toEqual({ step: "REFERRAL", members: 12 });
+
+    const view = await partner(`{ jointCampaign(id: "fission") { results { referrals { joined { value suppressed } converted { value suppressed } } } } }`);
+    expect(view.data!.jointCampaign.results.referrals).toEqual({ joined: { value: 11, suppressed: false }, converted: { value: null, suppressed: true } });
+    // The other partner, previewed by the brand: none of its own.
+    expect((await admin(`{ jointCampaigns(partnerId: "coffee-co") { id results { referrals { joined { value } } } } }`)).jointCampaigns).toEqual([
+      { id: "fission", results: { referrals: { joined: { value: 11 } } } },
+      { id: "joint", results: { referrals: { joined: { value: 0 } } } },
+    ]);
   });
 });

@@ -16,6 +16,7 @@ definePermissions({
   "Query.jointCampaigns": { roles: ADMIN_ONLY, partner: true, doc: "Partner view: its joint campaigns (administrators preview a partner's view)." },
   "Query.jointCampaign": { roles: ADMIN_ONLY, partner: true, doc: "Partner view: one joint campaign's aggregate results, small groups suppressed." },
   "Mutation.redeemJointCoupon": { roles: ADMIN_ONLY, partner: true, doc: "Partner view: redeem a co-branded coupon at the partner's store." },
+  "Mutation.recordJointReferral": { roles: ADMIN_ONLY, partner: true, doc: "Partner view: record that a member the partner referred joined, by their invite code." },
   "Mutation.createPartner": { roles: ADMIN_ONLY, doc: "Create a partner brand." },
   "Mutation.setPartnerStatus": { roles: ADMIN_ONLY, doc: "Suspend or reactivate a partner brand." },
   "Mutation.createPartnerKey": { roles: ADMIN_ONLY, doc: "Create a partner API key (shown once)." },
@@ -38,20 +39,37 @@ function viewOf(ctx: Context, partnerId: string | null | undefined): string {
 }
 
 /** Partner-visible counters: only members who consented to partner sharing. */
+/** The viewing partner's own referral counts per joint campaign (keys `<partner>|<campaign>`). */
+const partnerReferralsById = defineLoader(
+  "partner.referrals",
+  (tenantId) =>
+    new DataLoader<string, { joined: number; converted: number }>(async (ids) => {
+      const pairs = ids.map((id) => id.split("|") as [string, string]);
+      const byPartner = new Map<string, string[]>();
+      for (const [p, c] of pairs) byPartner.set(p, [...(byPartner.get(p) ?? []), c]);
+      const found = new Map<string, { joined: number; converted: number }>();
+      await Promise.all([...byPartner].map(async ([p, cs]) => (await Partners.partnerReferralCounts(tenantId, p, cs)).forEach((n, i) => found.set(`${p}|${cs[i]}`, n))));
+      return ids.map((id) => found.get(id)!);
+    }),
+);
+
 const countersById = defineLoader("partner.counters", (tenantId) => new DataLoader<string, CampaignCounters>((ids) => getCampaignCounters(tenantId, ids, { sharedOnly: true }), { maxBatchSize: 25 }));
 
 /** A joint campaign in the partner's shape: no segment, content, config or member in it. */
-const partnerCampaign = (c: Campaign) => ({ id: c.campaignId, name: c.name, type: c.type, status: c.status, startAt: c.startAt ?? null, endAt: c.endAt ?? null, campaignId: c.campaignId });
+const partnerCampaign = (c: Campaign, viewer: string) => ({ id: c.campaignId, name: c.name, type: c.type, status: c.status, startAt: c.startAt ?? null, endAt: c.endAt ?? null, campaignId: c.campaignId, viewer });
 
 export const partnerResolvers: Resolvers = {
   Query: {
     partners: async (_: unknown, args: PageArgs, ctx: Context) => toConnection(await Partners.listPartners(ctx.tenantId, args)),
     partner: async (_: unknown, { id }: { id: string }, ctx: Context) => (await Partners.findPartner(ctx.tenantId, id)) ?? null,
-    jointCampaigns: async (_: unknown, { partnerId }: { partnerId?: string | null }, ctx: Context) =>
-      (await Partners.listJointCampaigns(ctx.tenantId, viewOf(ctx, partnerId))).map(partnerCampaign),
+    jointCampaigns: async (_: unknown, { partnerId }: { partnerId?: string | null }, ctx: Context) => {
+      const viewer = viewOf(ctx, partnerId);
+      return (await Partners.listJointCampaigns(ctx.tenantId, viewer)).map((c) => partnerCampaign(c, viewer));
+    },
     jointCampaign: async (_: unknown, { id, partnerId }: { id: string; partnerId?: string | null }, ctx: Context) => {
       try {
-        return partnerCampaign(await Partners.getJointCampaign(ctx.tenantId, viewOf(ctx, partnerId), id));
+        const viewer = viewOf(ctx, partnerId);
+        return partnerCampaign(await Partners.getJointCampaign(ctx.tenantId, viewer, id), viewer);
       } catch (error) {
         if (error instanceof NotFoundError) return null; // the same answer for any campaign it may not see
         throw error;
@@ -64,6 +82,8 @@ export const partnerResolvers: Resolvers = {
       const r = await Partners.redeemJointCoupon(ctx.tenantId, viewOf(ctx, partnerId), sale);
       return { ...r, discount: money(r.discountMinor, (await getSettings(ctx.tenantId)).currency), redeemedAt: r.redeemedAt ?? null };
     },
+    recordJointReferral: async (_: unknown, { input }: { input: { code: string; partnerId?: string | null } }, ctx: Context) =>
+      Partners.recordJointReferral(ctx.tenantId, viewOf(ctx, input.partnerId), { code: input.code }),
     createPartner: async (_: unknown, { input }: { input: Partners.CreatePartnerInput }, ctx: Context) => ({ partner: await Partners.createPartner(ctx.tenantId, input, by(ctx)) }),
     setPartnerStatus: async (_: unknown, { input }: { input: { id: string; status: "ACTIVE" | "SUSPENDED" } }, ctx: Context) => ({
       partner: await Partners.setPartnerStatus(ctx.tenantId, input.id, input.status, by(ctx)),
@@ -90,8 +110,8 @@ export const partnerResolvers: Resolvers = {
     id: (k: Partners.PartnerApiKey) => k.keyId,
   },
   PartnerCampaign: {
-    results: async (c: { campaignId: string }, _: unknown, ctx: Context) => {
-      const counters = await countersById(ctx).load(c.campaignId);
+    results: async (c: { campaignId: string; viewer: string }, _: unknown, ctx: Context) => {
+      const [counters, referrals] = await Promise.all([countersById(ctx).load(c.campaignId), partnerReferralsById(ctx).load(`${c.viewer}|${c.campaignId}`)]);
       const min = Partners.DEFAULT_MIN_GROUP_SIZE;
       const funnel = funnelOf(counters);
       const orders = Partners.suppress(counters.orders, min);
@@ -101,6 +121,7 @@ export const partnerResolvers: Resolvers = {
         orders,
         newCustomers: Partners.suppress(counters.newCustomers, min),
         attributedRevenue: orders.suppressed ? null : money(returnsOf(counters).netRevenueMinor, (await getSettings(ctx.tenantId)).currency),
+        referrals: { joined: Partners.suppress(referrals.joined, min), converted: Partners.suppress(referrals.converted, min) },
         updatedAt: counters.updatedAt ?? null,
       };
     },

@@ -38,7 +38,7 @@ export const referralResolvers: Resolvers = {
   },
   Referral: {
     campaign: (r: R, _: unknown, ctx: Context) => campaignById(ctx).load(r.campaignId),
-    referrer: (r: R, _: unknown, ctx: Context) => memberById(ctx).load(r.referrerId),
+    referrer: (r: R, _: unknown, ctx: Context) => (r.referrerId ? memberById(ctx).load(r.referrerId) : null),
     invitee: (r: R, _: unknown, ctx: Context) => memberById(ctx).load(r.inviteeId),
   },
   Campaign: {
