@@ -10,9 +10,9 @@ import { findSegment } from "../segment/store.js";
 /**
  * The demo's campaigns: the history's campaigns (the ids its messages and orders name) as
  * ended coupon campaigns with their real windows, so their results fill from the members'
- * events and orders as they load; and three running now: a coupon campaign for members
- * reachable on WeChat, a referral (fission) campaign with a reward ladder, and a win-back
- * journey. A partner brand joins the winter coupon campaign and the mid-autumn one (whose
+ * events and orders as they load; and four running now: a coupon campaign for members
+ * reachable on WeChat, a referral (fission) campaign with a reward ladder, a win-back journey and
+ * a welcome journey (which greets the referral chain's new members at `npm start`). A partner brand joins the winter coupon campaign and the mid-autumn one (whose
  * history gives it results above the suppression threshold).
  */
 const NAMES: Record<string, string> = {
@@ -68,6 +68,10 @@ export async function loadDemoCampaigns(tenantId: string, segments: Map<string, 
     [
       "cp-winback-60",
       { name: "沉睡唤醒 60天", description: "A message to members with no activity for 60 days.", type: "JOURNEY", targetSegmentId: segments.get("winback")?.segmentId, channels: ["WECOM"], frequencyCap: { maxTouches: 1, periodDays: 30 }, config: { journey: { trigger: "INACTIVE", inactiveDays: 60, contentId: "ct-member-story-barista", channel: "WECOM" } } },
+    ],
+    [
+      "cp-welcome",
+      { name: "新会员欢迎礼", description: "A welcome message with the brand's story to every member who joins.", type: "JOURNEY", channels: ["MINI_PROGRAM"], frequencyCap: { maxTouches: 2, periodDays: 7 }, config: { journey: { trigger: "JOINED", contentId: "ct-member-story-barista", channel: "MINI_PROGRAM" } } },
     ],
   ];
   for (const [id, input] of running) if (await ensure(tenantId, id, input, [["RUNNING", undefined]])) written++;

@@ -163,10 +163,10 @@ describe("demo brand", () => {
     expect(engagement.reduce((s, e) => s + e.reach, 0)).toBeGreaterThan(0);
     expect(contents.items.find((c) => c.authorKind === "MEMBER")).toMatchObject({ contentId: "ct-ugc-latte-art", pyramidType: "EMOTIONAL" });
     expect((await listSegments(t, "ACTIVE", { first: 100 })).items).toHaveLength(6);
-    // Campaigns: the history's seven ended, three running; each one's counters equal a count over the plan.
-    expect(first.written.campaigns).toBe(10);
+    // Campaigns: the history's seven ended, four running; each one's counters equal a count over the plan.
+    expect(first.written.campaigns).toBe(11);
     const campaigns = (await listCampaigns(t, {}, { first: 100 })).items;
-    expect(campaigns.map((c) => c.status).sort()).toEqual([...Array(7).fill("ENDED"), ...Array(3).fill("RUNNING")].sort());
+    expect(campaigns.map((c) => c.status).sort()).toEqual([...Array(7).fill("ENDED"), ...Array(4).fill("RUNNING")].sort());
     const counters = await getCampaignCounters(t, CAMPAIGNS.map((c) => c.id));
     CAMPAIGNS.forEach((c, i) => {
       // The loader writes a member's orders before its events, so attribution is the plan's own (EXPLICIT).

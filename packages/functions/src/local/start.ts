@@ -172,6 +172,14 @@ async function main(): Promise<void> {
       return undefined;
     });
     if (referred) out(`Referrals       ${referred} referrals recorded through invite codes in cp-bring-a-friend (K-factor 2.0, 4 first orders rewarded)`);
+    // The journeys once now (welcome for those new members, win-back for members crossing 60 days); rerun-safe.
+    if (!stopping) {
+      const { runLocally } = await import("./metrics-jobs.js");
+      await runLocally("journeys", DEMO_TENANT, {}, undefined, { fresh: true }).then(
+        (r) => out(`Journeys        ${r.summary}`),
+        (error: Error) => out(`Journeys        the journeys run failed: ${error.message}`),
+      );
+    }
   }
   if (stopping) return;
 
