@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { DomainError } from "@growth/core/shared";
+import { dynamoFailure } from "@growth/core/db";
 
 /**
  * What a client may see of an error, in one place:
@@ -90,7 +91,10 @@ function isApolloRequestError(error: unknown): error is GraphQLError {
 
 /** Apollo's `formatError` hook. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const domain = findDomainError(error);
+  const database = findDomainError(error) ? undefined : dynamoFailure(error);
+  // Not a bug of ours but worth seeing: the database's own words stay in the log.
+  if (database) requestScope.run({ requestId: currentRequestId() ?? randomUUID() }, () => logError(`database failure answered as ${database.code}`, error, { path: formatted.path }));
+  const domain = findDomainError(error) ?? database;
   if (domain) {
     const extensions: Record<string, unknown> = { code: domain.code };
     const field = domain.details?.field;

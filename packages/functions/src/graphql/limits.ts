@@ -1,4 +1,5 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
+import { GraphQLError, type ValidationRule } from "graphql";
 
 /**
  * Query limits, checked before a query runs (parse and validation), so a hostile query costs
@@ -39,9 +40,19 @@ export function queryLimits(env: NodeJS.ProcessEnv = process.env): QueryLimits {
   return limits;
 }
 
-/** The Apollo plugins and validation rules that enforce `limits`. */
+/**
+ * This API serves no subscriptions: one is refused in validation (a 400 with
+ * GRAPHQL_VALIDATION_FAILED) instead of failing in execution as an internal error.
+ */
+export const noSubscriptions: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation === "subscription") context.reportError(new GraphQLError("Subscriptions are not supported by this API", { nodes: [node] }));
+  },
+});
+
+/** The Apollo plugins and validation rules that enforce `limits` (and refuse subscriptions). */
 export function armor(limits: QueryLimits, deployed: boolean) {
-  return new ApolloArmor({
+  const protection = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
     costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
     maxAliases: { n: limits.maxAliases },
@@ -51,4 +62,5 @@ export function armor(limits: QueryLimits, deployed: boolean) {
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: deployed },
   }).protect();
+  return { ...protection, validationRules: [...protection.validationRules, noSubscriptions] };
 }
