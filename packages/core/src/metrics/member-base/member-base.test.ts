@@ -23,8 +23,9 @@ import type { MemberBaseGroup, MemberBaseSnapshot } from "./compute.js";
 import { ageAt, ageBand } from "./dimensions.js";
 import { BASE_AS_OF, BASE_FIXTURE_ITEMS, loadBaseFixture } from "./fixture.js";
 import { memberBaseJob } from "./job.js";
+import type { BaseMemberState, BasePartial } from "./partial.js";
 import { cityKey, provinceOf, regionOf } from "./regions.js";
-import { listNonMemberSales, reportNonMemberSales } from "./sales.js";
+import { listNonMemberSales, reportNonMemberSales, type NonMemberSalesInput } from "./sales.js";
 import { getMemberBaseBreakdown, getSalesShare, getTrafficSources } from "./store.js";
 
 let tenant: string;
@@ -187,7 +188,8 @@ describe("member-base reads (one item each)", () => {
     const list = await listNonMemberSales(t, { from: "2025-06-01", to: "2025-06-30" });
     expect(list.map((s) => [s.date, s.channel, s.amountMinor])).toEqual([["2025-06-15", null, 1000], ["2025-06-15", "WEB", 30_000]]);
     for (const [bad, field] of [[{ amount: -1 }, "amount"], [{ amount: 1.234 }, "amount"], [{ channel: "FAX" }, "channel"], [{ date: "2025-02-30" }, "date"], [{ date: "2999-01-01" }, "date"]] as const) {
-      await expect(reportNonMemberSales(t, { date: "2025-06-15", amount: 1, ...bad })).rejects.toMatchObject({ code: "BAD_USER_INPUT", details: { field } });
+      const input: NonMemberSalesInput = Object.assign({ date: "2025-06-15", amount: 1 }, bad);
+      await expect(reportNonMemberSales(t, input)).rejects.toMatchObject({ code: "BAD_USER_INPUT", details: { field } });
     }
   });
 });
@@ -243,14 +245,14 @@ describe("member-base job: as-of days, reruns, resumption", () => {
 
 describe("member-base pieces (pure)", () => {
   it("merge is commutative and associative and survives encode/decode", () => {
-    const state = (over: object) => ({ facts: null, active: false, orders: 0, gross: 0, clv: null, clvAsOf: null, campaign: null, ...over });
+    const state = (over: Partial<BaseMemberState>): BaseMemberState => ({ facts: null, active: false, orders: 0, gross: 0, clv: null, clvAsOf: null, campaign: null, ...over });
     const facts = { status: "A" as const, joinDay: 20_000, gender: "FEMALE", age: "25_29", city: "上海", channel: "APP", tier: "ACTIVE", tags: ["a"] };
-    const parts = () => [
+    const parts = (): BasePartial[] => [
       { members: new Map([["m", state({ facts })]]), sales: new Map([[20_001, [100, 0, 0] as [number, number, number]]]) },
       { members: new Map([["m", state({ active: true, orders: 2, gross: 300 })]]), sales: new Map([[20_001, [0, 50, 1] as [number, number, number]]]) },
       { members: new Map([["m", state({ clv: 12.5, clvAsOf: "2024-10-01", campaign: "c" })], ["n", state({ orders: 1, gross: 7 })]]), sales: new Map() },
     ];
-    const canonical = (p: ReturnType<typeof parts>[number]) => JSON.stringify(memberBaseJob.encode({ members: new Map([...p.members].sort()), sales: new Map([...p.sales].sort()) }));
+    const canonical = (p: BasePartial) => JSON.stringify(memberBaseJob.encode({ members: new Map([...p.members].sort()), sales: new Map([...p.sales].sort()) }));
     const m = memberBaseJob.merge;
     const [a1, b1, c1] = parts();
     const left = canonical(m(m(a1!, b1!), c1!));
