@@ -33,6 +33,7 @@ export const memberBaseJob = defineJob<BasePartial, MemberBaseSnapshot>({
   summarize: (s) => {
     const cities = s.dimensions.CITY.length;
     const reported = s.sales.filter((d) => d.nonMemberReports > 0).length;
-    return `member base as of ${s.asOf}: ${s.members} members, ${cities} ${cities === 1 ? "city" : "cities"}, ${s.dimensions.TAG.length} tag groups, ${s.traffic.length} join days, ${reported} days of non-member sales`;
+    const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+    return `member base as of ${s.asOf}: ${n(s.members, "member")}, ${n(cities, "city", "cities")}, ${n(s.dimensions.TAG.length, "tag group")}, ${n(s.traffic.length, "join day")}, ${n(reported, "day")} of non-member sales`;
   },
 });
