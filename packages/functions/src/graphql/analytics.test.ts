@@ -4,6 +4,7 @@
  * no access for partners), traffic sources and the private-domain share of sales with
  * non-member sales reported through the API. Every number is worked out in the comments.
  */
+import { countRequests } from "@growth/core/db";
 import { createMember } from "@growth/core/member";
 import { recordOrder } from "@growth/core/order";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -101,6 +102,18 @@ describe("member-base analytics end to end", () => {
     const tags = await ok(analyst(BREAKDOWN, { dimension: "TAG" }));
     // VIP: f1..f10 (10, the minimum: shown); 私人 (1) and NONE (2) left out.
     expect(tags.memberBaseBreakdown).toMatchObject({ omittedGroups: 2, groups: [{ key: "VIP", suppressed: false, members: 10, activeMembers: 2, orders: 3 }] });
+  });
+
+  it("each read is one DynamoDB call on a snapshot item (never a scan)", async () => {
+    for (const [query, command] of [
+      [`{ memberBaseBreakdown(dimension: CITY, asOf: "2025-03-31") { members } }`, "GetItemCommand"],
+      [`{ memberBaseBreakdown(dimension: TAG) { members } }`, "QueryCommand"],
+      [`{ trafficSources(range: { from: "2025-01-01", to: "2025-03-31" }, granularity: WEEK) { totals { newMembers } } }`, "QueryCommand"],
+      [`{ privateDomainSalesShare(range: { from: "2025-01-01", to: "2025-03-31" }, asOf: "2025-03-31") { totals { share } } }`, "GetItemCommand"],
+    ] as const) {
+      const { tally } = await countRequests(() => ok(as("ANALYST")(query)));
+      expect(tally.byCommand, query).toEqual({ [command]: 1 });
+    }
   });
 
   it("a partner credential gets no member-base field", async () => {
