@@ -132,7 +132,7 @@ describe("Jobs stack", () => {
       ]);
       expect(rule!.Properties.Targets[0].Arn).toEqual({ Ref: Object.keys(jobs.findResources("AWS::StepFunctions::StateMachine"))[0] });
     }
-    expect(JOB_SCHEDULES.map((s) => s.job)).toEqual(["retention", "predictive-clv", "tiers", "kpi", "segments", "journeys"]);
+    expect(JOB_SCHEDULES.map((s) => s.job)).toEqual(["retention", "predictive-clv", "tiers", "kpi", "member-base", "segments", "journeys"]);
     // EventBridge may start the machine.
     jobs.hasResourceProperties("AWS::IAM::Policy", {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: "states:StartExecution", Effect: "Allow" })]) },
@@ -228,6 +228,16 @@ describe("Jobs stack", () => {
       const tenantId = /^kpi for ([^,]+),/.exec(rule.Properties.Description)![1];
       expect(rule.Properties).toMatchObject({ ScheduleExpression: "cron(30 19 * * ? *)", State: "ENABLED" });
       expect(rule.Properties.Targets.map((t: { Input: string }) => JSON.parse(t.Input))).toEqual([{ tenantId, job: "kpi", params: {} }]);
+    }
+  });
+
+  it("starts the member-base analytics daily at 20:00 UTC (04:00 Shanghai, after CLV and the KPIs) for each tenant, one execution without parameters", () => {
+    const rules = Object.values(jobs.findResources("AWS::Events::Rule")).filter((r) => r.Properties.Description.startsWith("member-base for "));
+    expect(rules.map((r) => r.Properties.Description).sort()).toEqual(["member-base for brand-2, daily at 04:00 Asia/Shanghai", "member-base for demo, daily at 04:00 Asia/Shanghai"]);
+    for (const rule of rules) {
+      const tenantId = /^member-base for ([^,]+),/.exec(rule.Properties.Description)![1];
+      expect(rule.Properties).toMatchObject({ ScheduleExpression: "cron(0 20 * * ? *)", State: "ENABLED" });
+      expect(rule.Properties.Targets.map((t: { Input: string }) => JSON.parse(t.Input))).toEqual([{ tenantId, job: "member-base", params: {} }]);
     }
   });
 

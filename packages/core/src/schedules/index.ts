@@ -73,6 +73,14 @@ export const JOB_SCHEDULES: JobSchedule[] = [
     variants: [{}],
   },
   {
+    job: "member-base",
+    // 04:00 Asia/Shanghai, after predictive CLV (whose member CLV items give the average CLV) and
+    // the KPI snapshot: as-of "yesterday". If CLV is still running, the previous day's predictions count.
+    cron: "cron(0 20 * * ? *)",
+    description: "daily at 04:00 Asia/Shanghai",
+    variants: [{}],
+  },
+  {
     job: "segments",
     // Every active segment from one scan, at minute 5 of every hour (after the daily jobs'
     // slots at :00 and :30, so the 02:00-03:00 window is not doubled up).

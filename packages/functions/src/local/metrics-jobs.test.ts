@@ -24,8 +24,8 @@ describe("runDemoJobs", () => {
     }
     const lines: string[] = [];
     const first = await runDemoJobs(tenant, (l) => lines.push(l));
-    expect(first).toMatchObject({ ran: 6, failed: 0 });
-    expect(lines).toHaveLength(6);
+    expect(first).toMatchObject({ ran: 8, failed: 0 });
+    expect(lines).toHaveLength(8);
     expect(lines[0]).toMatch(new RegExp(`^Metrics {9}weekly retention as of ${first.asOf}: 3 members in \\d+ cohorts, 4 matrices written \\(\\d+\\.\\d s\\)$`));
     expect(lines[1]).toMatch(new RegExp(`^Metrics {9}monthly retention as of ${first.asOf}: 3 members`));
     expect(lines[2]).toMatch(new RegExp(`^Metrics {9}CLV as of ${first.asOf}: 3 members, 2 customers fitted`));
@@ -33,12 +33,14 @@ describe("runDemoJobs", () => {
     expect(lines[4]).toMatch(new RegExp(`^Metrics {9}KPIs as of ${first.asOf}: 3 members, \\d+ active in 30 days, conversion 66\\.7%, 1 channel, 44 metrics per scope written \\(\\d+\\.\\d s\\)$`));
     // The demo's data ends at DEMO_ANCHOR (2026-11-01 00:00 Shanghai): the second KPI run is as of 2026-10-31.
     expect(lines[5]).toMatch(/^Metrics {9}KPIs as of 2026-10-31: /);
+    expect(lines[6]).toMatch(new RegExp(`^Metrics {9}member base as of ${first.asOf}: 3 members, 1 city, 1 tag group, \\d+ join days?, 0 days of non-member sales \\(\\d+\\.\\d s\\)$`));
+    expect(lines[7]).toMatch(/^Metrics {9}member base as of 2026-10-31: 3 members/);
     expect(await getTierSnapshot(tenant, first.asOf)).toMatchObject({ members: 3 });
     expect(await getKpiSnapshot(tenant, { asOf: first.asOf })).toMatchObject({ scopes: { ALL: { MEMBERS: 3, PAYING_MEMBERS: 2 } } });
 
     const again: string[] = [];
     expect(await runDemoJobs(tenant, (l) => again.push(l))).toMatchObject({ ran: 0, failed: 0 });
-    expect(again).toEqual([`Metrics         snapshots as of ${first.asOf} already computed (retention, predictive-clv, tiers, kpi, segments)`]);
+    expect(again).toEqual([`Metrics         snapshots as of ${first.asOf} already computed (retention, predictive-clv, tiers, kpi, member-base, segments)`]);
   });
 
   it("reports a failed job in one line and goes on with the next", async () => {
@@ -48,7 +50,7 @@ describe("runDemoJobs", () => {
       if (job === "predictive-clv") throw new Error("boom");
       return { jobId: job, asOf: "2026-01-01", summary: "ok", ms: 100 } as JobRunResult;
     };
-    expect(await runDemoJobs(tenant, (l) => lines.push(l), { run })).toMatchObject({ ran: 5, failed: 1 });
+    expect(await runDemoJobs(tenant, (l) => lines.push(l), { run })).toMatchObject({ ran: 7, failed: 1 });
     expect(lines[2]).toMatch(/^Metrics {9}predictive-clv as of \d{4}-\d{2}-\d{2} failed: boom \(npm run jobs -- predictive-clv --tenant demofail\w+ resumes it\)$/);
     expect(lines[3]).toBe("Metrics         ok (0.1 s)");
   });

@@ -2,6 +2,7 @@ import { defaultAsOf, localDate, runJob, type JobRunResult, type RawParams } fro
 import { DEMO_ANCHOR } from "@growth/core/demo";
 import { getClvSnapshot } from "@growth/core/metrics/clv-job";
 import { getKpiSnapshot } from "@growth/core/metrics/kpi";
+import { getMemberBaseBreakdown } from "@growth/core/metrics/member-base";
 import { getRetention } from "@growth/core/metrics/retention";
 import { getTierSnapshot } from "@growth/core/metrics/tiers";
 import { listSegments } from "@growth/core/segment";
@@ -35,6 +36,9 @@ const DEMO_JOBS: { job: string; params: RawParams; exists: (tenantId: string, as
   // The demo's data stops at DEMO_ANCHOR: its last day's KPIs have 7- and 30-day windows full of
   // activity (yesterday's are mostly quiet), so `metricsOverview(range: …October 2026)` shows them.
   { job: "kpi", params: {}, exists: (t, d) => getKpiSnapshot(t, { asOf: d }), dataEnd: true },
+  // After CLV (average CLV) and as the KPIs: yesterday (traffic sources and sales share of every day) and the data's last day (active shares).
+  { job: "member-base", params: {}, exists: (t, d) => getMemberBaseBreakdown(t, "GENDER", d) },
+  { job: "member-base", params: {}, exists: (t, d) => getMemberBaseBreakdown(t, "GENDER", d), dataEnd: true },
   // After CLV (segments on predicted CLV); materialising also counts content penetration.
   { job: "segments", params: {}, exists: (t) => allSegmentsComputed(t) },
 ];
@@ -53,8 +57,8 @@ export interface DemoJobsResult {
 }
 
 /**
- * Runs retention (WEEK, MONTH), predictive CLV, tiers, the KPI snapshot and segments for a tenant
- * as of its latest complete day (yesterday in its zone), and the KPI snapshot of the demo data's
+ * Runs retention (WEEK, MONTH), predictive CLV, tiers, the KPI snapshot, the member base and segments for a tenant
+ * as of its latest complete day (yesterday in its zone), and the KPI and member-base snapshots of the demo data's
  * last day, each only if its snapshot for that day is missing (for segments: while a saved
  * segment has never been computed), with one line
  * per run (or one line when all are there). A failed job is reported and the next one runs.
@@ -83,7 +87,7 @@ export async function runDemoJobs(tenantId: string, out: (line: string) => void,
       out(`Metrics         ${name} as of ${day} failed: ${(error as Error).message} (npm run jobs -- ${job} --tenant ${tenantId} resumes it)`);
     }
   }
-  if (ran === 0 && failed === 0 && !opts.stopping?.()) out(`Metrics         snapshots as of ${asOf} already computed (retention, predictive-clv, tiers, kpi, segments)`);
+  if (ran === 0 && failed === 0 && !opts.stopping?.()) out(`Metrics         snapshots as of ${asOf} already computed (retention, predictive-clv, tiers, kpi, member-base, segments)`);
   return { asOf, ran, failed, ms: Math.round(performance.now() - started) };
 }
 

@@ -79,7 +79,7 @@ describe("npm start", () => {
     expect(stdout).toMatch(/Demo brand\s+20 members/);
     // The demo's metrics as of its latest complete day, one line per job, before the API is ready.
     const metrics = stdout.split("\n").filter((l) => l.startsWith("Metrics "));
-    expect(metrics.map((l) => /^Metrics\s+(weekly retention|monthly retention|CLV|tiers|KPIs|segments for demo) as of \d{4}-\d{2}-\d{2}: .* \(\d+\.\d s\)$/.exec(l)?.[1]), stdout).toEqual(["weekly retention", "monthly retention", "CLV", "tiers", "KPIs", "KPIs", "segments for demo"]);
+    expect(metrics.map((l) => /^Metrics\s+(weekly retention|monthly retention|CLV|tiers|KPIs|member base|segments for demo) as of \d{4}-\d{2}-\d{2}: .* \(\d+\.\d s\)$/.exec(l)?.[1]), stdout).toEqual(["weekly retention", "monthly retention", "CLV", "tiers", "KPIs", "KPIs", "member base", "member base", "segments for demo"]);
     expect(stdout.indexOf("Metrics ")).toBeLessThan(stdout.indexOf("GraphQL API"));
     // The schedules of the cloud, on local timers.
     expect(stdout).toMatch(/^Schedule\s+retention for demo: daily at 02:00 Asia\/Shanghai \(cron\(0 18 \* \* \? \*\)\), next \d{4}-\d{2}-\d{2}T18:00:00\.000Z$/m);

@@ -158,6 +158,9 @@ async function main(): Promise<void> {
   const { DEFAULT_DEMO_MEMBERS } = await import("@growth/core/demo");
   const demoMembers = opts.demoMembers ?? DEFAULT_DEMO_MEMBERS;
   if (demoMembers > 0 && (await demo(demoMembers)) && !stopping) {
+    // Non-member sales for the member-base snapshot's private-domain share (once; replaced by day and channel).
+    const { ensureDemoNonMemberSales, generateDemoBrand, DEFAULT_DEMO_SEED } = await import("@growth/core/demo");
+    await ensureDemoNonMemberSales(DEMO_TENANT, generateDemoBrand(DEFAULT_DEMO_SEED, demoMembers));
     const { runDemoJobs } = await import("./metrics-jobs.js");
     await runDemoJobs(DEMO_TENANT, out, { stopping: () => stopping });
     // The winter coupon, once its segment is materialised (the segments job above).

@@ -1,3 +1,4 @@
+import { analyticsResolvers } from "./analytics.js";
 import { baseResolvers, type Resolvers } from "./base.js";
 import { campaignResolvers } from "./campaign.js";
 import { contentResolvers } from "./content.js";
@@ -21,6 +22,6 @@ import { tenantResolvers } from "./tenant.js";
  * `Resolvers` map (and calling `definePermissions` for its root fields), then list it here.
  * The maps are merged by `makeExecutableSchema`; a type or field defined twice is an error.
  */
-export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers, kpiResolvers, segmentResolvers, contentResolvers, campaignResolvers, couponResolvers, partnerResolvers, referralResolvers, multiplierResolvers, journeyResolvers];
+export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers, kpiResolvers, segmentResolvers, contentResolvers, campaignResolvers, couponResolvers, partnerResolvers, referralResolvers, multiplierResolvers, journeyResolvers, analyticsResolvers];
 
 export type { Resolvers } from "./base.js";
