@@ -13,6 +13,7 @@ import { DomainError } from "../shared/errors.js";
 import { actor, newTenantId } from "../test/tenant.js";
 import { forgetSettings, updateSettings } from "../tenant/settings.js";
 import { listTickets, listTicketsAwaitingResponse, listTicketTimeline } from "./list.js";
+import { loadServiceFixture } from "./fixture.js";
 import { getServiceMetrics, median, percentile } from "./metrics.js";
 import { getTicket, openTicket } from "./store.js";
 import { submitTicketSurvey, surveyEventId } from "./survey.js";
@@ -241,57 +242,10 @@ describe("ticket lists", () => {
   });
 });
 
-/**
- * The metrics fixture (SLA target 24 h). Shanghai times; "+Nh" from opening.
- *
- * | Ticket | Opened | Channel | Assignee | First response | Resolved | Survey |
- * |---|---|---|---|---|---|---|
- * | A | 03-09 23:59:59.999 | WECHAT_OA | s1 | 03-10 01:00 (3,600,001 ms) | 03-10 02:00 (7,200,001 ms) | 0 at 03-12 00:00:00.000 |
- * | B | 03-10 00:00:00.000 | WECOM | s1 | +1h | +5h | 10 at 03-10 06:00 |
- * | C | 03-10 10:00 | WECOM | s2 | +30h (breached: due +24h) | +36h (03-11 22:00) | 6 at 03-11 23:59:59.999 |
- * | D | 03-10 12:00 | MINI_PROGRAM | — | +24h exactly (in time) | — | — |
- * | E | 03-11 08:00 | WECOM | s2 | — (due 03-12 08:00) | — | — |
- * | F | 03-11 20:00 | WECHAT_OA | s1 | — (due 03-12 20:00) | — | — |
- * | G | 03-11 09:00 | WECOM | s1 | resolved +2h without a reply (7,200,000) | +2h, reopened +3h, resolved +4h | 9 at +2.5h, 8 at +5h |
- */
+/** The fixture's table is in fixture.ts. */
 describe("service metrics", () => {
   const tenant = newTenantId("svm");
-  beforeAll(async () => {
-    await updateSettings(tenant, { serviceResponseSlaHours: 24 });
-    forgetSettings(tenant);
-    const member = await memberOf(tenant);
-    const open = (local: string, channel: string, assigneeStaffId?: string) => openTicket(tenant, { ...base(member), channel, assigneeStaffId }, actor, sh(local));
-    const reply = (id: string, at: Date) => respondToTicket(tenant, { ticketId: id, message: "On it" }, actor, at);
-    const status = (id: string, s: string, at: Date) => changeTicketStatus(tenant, { ticketId: id, status: s }, actor, at);
-    const rate = (id: string, score: number, at: Date) => submitTicketSurvey(tenant, { ticketId: id, score }, actor, at);
-
-    const a = await open("2026-03-09T23:59:59.999", "WECHAT_OA", "s1");
-    await reply(a.ticketId, sh("2026-03-10T01:00:00.000"));
-    await status(a.ticketId, "RESOLVED", sh("2026-03-10T02:00:00.000"));
-    await rate(a.ticketId, 0, sh("2026-03-12T00:00:00.000"));
-    const b = await open("2026-03-10T00:00:00.000", "WECOM", "s1");
-    const b0 = sh("2026-03-10T00:00:00.000");
-    await reply(b.ticketId, plus(b0, H));
-    await status(b.ticketId, "RESOLVED", plus(b0, 5 * H));
-    await rate(b.ticketId, 10, sh("2026-03-10T06:00:00.000"));
-    const c0 = sh("2026-03-10T10:00:00.000");
-    const c = await open("2026-03-10T10:00:00.000", "WECOM", "s2");
-    await reply(c.ticketId, plus(c0, 30 * H));
-    await status(c.ticketId, "RESOLVED", plus(c0, 36 * H));
-    await rate(c.ticketId, 6, sh("2026-03-11T23:59:59.999"));
-    const d0 = sh("2026-03-10T12:00:00.000");
-    const d = await open("2026-03-10T12:00:00.000", "MINI_PROGRAM");
-    await reply(d.ticketId, plus(d0, 24 * H));
-    await open("2026-03-11T08:00:00.000", "WECOM", "s2");
-    await open("2026-03-11T20:00:00.000", "WECHAT_OA", "s1");
-    const g0 = sh("2026-03-11T09:00:00.000");
-    const g = await open("2026-03-11T09:00:00.000", "WECOM", "s1");
-    await status(g.ticketId, "RESOLVED", plus(g0, 2 * H));
-    await rate(g.ticketId, 9, plus(g0, 2.5 * H));
-    await status(g.ticketId, "OPEN", plus(g0, 3 * H));
-    await status(g.ticketId, "RESOLVED", plus(g0, 4 * H));
-    await rate(g.ticketId, 8, plus(g0, 5 * H));
-  }, 60_000);
+  beforeAll(() => loadServiceFixture(tenant), 60_000);
 
   it("computes the period's numbers by hand, overall, per channel and per assignee, cut at Shanghai midnight", async () => {
     const now = sh("2026-03-12T08:00:00.001"); // E is 1 ms past due, F is not due yet
