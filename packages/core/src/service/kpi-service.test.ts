@@ -1,7 +1,7 @@
 /**
  * Service metrics in the daily KPI snapshot: the `kpi` job over the fixture of fixture.ts, as of
  * 2026-03-11 (Shanghai): tickets opened and answers given in 02-10..03-11, in their state at the
- * end of 03-11 (the cutoff, 03-12 00:00:00.000 Shanghai). Hand-worked numbers in the comments.
+ * end of 03-11 (03-11 23:59:59.999 Shanghai, the millisecond before the cutoff). Hand-worked numbers in the comments.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { getKpiSnapshot, type KpiSnapshot } from "../metrics/kpi/index.js";
@@ -22,7 +22,7 @@ beforeAll(async () => {
 describe("kpi job: service metrics", () => {
   it("computes the 30 days ending on D as of the end of D, the same for any segment count, and stores them", async () => {
     expect(one.service).toEqual(four.service);
-    expect(one.service).toMatchObject({ from: "2026-02-10", to: "2026-03-11", at: "2026-03-11T16:00:00.000Z" });
+    expect(one.service).toMatchObject({ from: "2026-02-10", to: "2026-03-11", at: "2026-03-11T15:59:59.999Z" });
     expect(one.service!.overall).toEqual({
       tickets: 7, // A..G (A opened 03-09, inside the 30 days)
       resolved: 4, // A B C G

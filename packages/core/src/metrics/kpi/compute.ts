@@ -255,7 +255,8 @@ export function computeKpis(partial: KpiPartial, info: KpiRunInfo): KpiSnapshot 
   const service = computeServiceMetrics(partial.service?.tickets ?? [], partial.service?.surveys ?? [], {
     from: dayText(asOfDay - 29),
     to: info.asOf,
-    at: Date.parse(asOfCutoff(info.asOf, info.timeZone)),
+    // The last millisecond of D: what happened by the end of the day (the cutoff itself is D+1).
+    at: Date.parse(asOfCutoff(info.asOf, info.timeZone)) - 1,
   });
   return { ...info, scopes, orderChannels, campaigns, service };
 }
