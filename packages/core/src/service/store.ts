@@ -9,7 +9,7 @@ import { CLIENT_ID_PATTERN, newId } from "../shared/ids.js";
 import { cleanText, requireText } from "../shared/text.js";
 import { getSettings } from "../tenant/settings.js";
 import { fromTicketItem, isAwaiting, ticketItem, viewTicket, type TicketView } from "./item.js";
-import { assertStaffId, ticketKeys } from "./keys.js";
+import { assertStaffId, assertTicketId, ticketKeys } from "./keys.js";
 import {
   DEFAULT_RESPONSE_SLA_HOURS,
   MAX_DESCRIPTION,
@@ -23,6 +23,8 @@ import {
 const HOUR_MS = 3_600_000;
 
 export interface OpenTicketInput {
+  /** The brand's own id for the ticket (its CRM or chat tool's id); generated when absent. A used id is CONFLICT. */
+  ticketId?: string | null;
   memberId: string;
   channel: string;
   category: string;
@@ -79,7 +81,9 @@ export async function writeTicket(before: Ticket | undefined, after: Ticket, ent
     return after;
   } catch (error) {
     if (error instanceof TransactionCancelled && error.failedCondition(0)) {
-      throw new ConflictError(`ticket ${after.ticketId} changed at the same time; reload and try again`, { revision: before?.revision });
+      throw before
+        ? new ConflictError(`ticket ${after.ticketId} changed at the same time; reload and try again`, { revision: before.revision })
+        : new ConflictError(`ticket id ${after.ticketId} is already used`, { field: "input.id" });
     }
     if (error instanceof TransactionCancelled && extra.some((_, i) => error.failedCondition(i + 1))) {
       throw new ConflictError(`ticket ${after.ticketId}: this was already recorded`);
@@ -108,7 +112,7 @@ export async function openTicket(tenantId: string, input: OpenTicketInput, by: A
   const openedBy = input.openedByMember ? "member" : by.actor;
   const ticket: Ticket = {
     tenantId,
-    ticketId: newId("tkt"),
+    ticketId: input.ticketId ? assertTicketId(input.ticketId, "input.id") : newId("tkt"),
     memberId: member.memberId,
     channel,
     category,

@@ -74,7 +74,8 @@ export const serviceResolvers: Resolvers = {
       serviceMetricsView(await Service.getServiceMetrics(ctx.tenantId, { from: dateText(range.from)!, to: dateText(range.to)! })),
   },
   Mutation: {
-    openTicket: async (_: unknown, { input }: { input: Service.OpenTicketInput }, ctx: Context) => payload(ctx, await Service.openTicket(ctx.tenantId, input, by(ctx))),
+    openTicket: async (_: unknown, { input: { id, ...rest } }: { input: Omit<Service.OpenTicketInput, "ticketId"> & { id?: string | null } }, ctx: Context) =>
+      payload(ctx, await Service.openTicket(ctx.tenantId, { ...rest, ticketId: id }, by(ctx))),
     changeTicketStatus: async (_: unknown, { input: { id, ...rest } }: { input: WithId<Service.TicketStatusChange> }, ctx: Context) =>
       payload(ctx, await Service.changeTicketStatus(ctx.tenantId, { ...rest, ticketId: id }, by(ctx))),
     respondToTicket: async (_: unknown, { input: { id, ...rest } }: { input: WithId<Service.TicketResponseInput> }, ctx: Context) =>
