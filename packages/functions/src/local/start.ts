@@ -158,6 +158,12 @@ async function main(): Promise<void> {
   const { DEFAULT_DEMO_MEMBERS } = await import("@growth/core/demo");
   const demoMembers = opts.demoMembers ?? DEFAULT_DEMO_MEMBERS;
   if (demoMembers > 0 && (await demo(demoMembers)) && !stopping) {
+    // The demo's service tickets and surveys, before the jobs so the KPI snapshot has service metrics.
+    const desk = await (await import("@growth/core/demo")).ensureDemoService(DEMO_TENANT, demoMembers).catch((error: Error) => {
+      out(`Service         loading the demo's service tickets failed: ${error.message} (the next npm start resumes it)`);
+      return undefined;
+    });
+    if (desk && desk.opened + desk.steps > 0) out(`Service         ${desk.tickets} tickets, ${desk.surveys} satisfaction answers (serviceMetrics, ticketsAwaitingResponse)`);
     const { runDemoJobs } = await import("./metrics-jobs.js");
     await runDemoJobs(DEMO_TENANT, out, { stopping: () => stopping });
     // The winter coupon, once its segment is materialised (the segments job above).
