@@ -2,7 +2,8 @@ import DataLoader from "dataloader";
 import * as Service from "@growth/core/service";
 import type { Context } from "../context.js";
 import { defineLoader } from "../context.js";
-import { definePermissions, OPERATE, READ } from "../permissions.js";
+import { ForbiddenError } from "@growth/core/shared";
+import { canSeePersonalData, definePermissions, OPERATE, READ } from "../permissions.js";
 import type { Resolvers } from "./base.js";
 import { toConnection, type PageArgs } from "./connection.js";
 import { memberById } from "./member.js";
@@ -98,7 +99,11 @@ export const serviceResolvers: Resolvers = {
     id: (e: Service.TimelineEntry) => e.entryId,
   },
   Member: {
-    tickets: async (m: { memberId: string }, args: PageArgs, ctx: Context) => primed(ctx, await Service.listTickets(ctx.tenantId, { memberId: m.memberId }, args)),
+    // A nested field is not in the root matrix: the same rule as `tickets` (members' own words).
+    tickets: async (m: { memberId: string }, args: PageArgs, ctx: Context) => {
+      if (!canSeePersonalData(ctx.principal)) throw new ForbiddenError("a member's tickets are for ADMIN and OPERATOR only");
+      return primed(ctx, await Service.listTickets(ctx.tenantId, { memberId: m.memberId }, args));
+    },
   },
   MetricsOverview: {
     service: (o: { service?: Service.ServiceMetrics | null }) => (o.service ? serviceMetricsView(o.service) : null),
