@@ -4,7 +4,8 @@
  * end of 03-11 (03-11 23:59:59.999 Shanghai, the millisecond before the cutoff). Hand-worked numbers in the comments.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { getKpiSnapshot, type KpiSnapshot } from "../metrics/kpi/index.js";
+import { getKpiSnapshot, kpiJob, type KpiSnapshot } from "../metrics/kpi/index.js";
+import { emptyKpiPartial } from "../metrics/kpi/partial.js";
 import { runJob } from "../jobs/run.js";
 import { newTenantId } from "../test/tenant.js";
 import { loadServiceFixture } from "./fixture.js";
@@ -50,5 +51,17 @@ describe("kpi job: service metrics", () => {
     expect(one.service!.byChannel.map((c) => [c.channel, c.tickets])).toEqual([["MINI_PROGRAM", 1], ["WECHAT_OA", 2], ["WECOM", 4]]);
     // Stored with the snapshot.
     expect((await getKpiSnapshot(tenant, { asOf: "2026-03-11" }))!.service).toEqual(one.service);
+  });
+
+  it("keeps the service facts through a checkpoint's encode and decode, and decodes older checkpoints without them", () => {
+    const p = emptyKpiPartial();
+    p.service = {
+      tickets: [{ channel: "WECOM", assigneeStaffId: "s1", createdAt: 1, dueAt: 2, firstResponseAt: 3, firstResponseMs: 2, slaBreached: true, resolvedAt: null, resolutionMs: null }],
+      surveys: [{ channel: "WECOM", assigneeStaffId: null, score: 9, answeredAt: 4 }],
+    };
+    expect(kpiJob.decode(JSON.parse(JSON.stringify(kpiJob.encode(p)))).service).toEqual(p.service);
+    const old = kpiJob.encode(emptyKpiPartial()) as Record<string, unknown>;
+    delete old.service;
+    expect(kpiJob.decode(old).service).toEqual({ tickets: [], surveys: [] });
   });
 });

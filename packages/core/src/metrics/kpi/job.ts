@@ -18,7 +18,7 @@ import { writeKpiSnapshot } from "./store.js";
  */
 export const kpiJob = defineJob<KpiPartial, KpiSnapshot>({
   name: "kpi",
-  description: "Daily KPI snapshot: growth, active, retention, conversion, AOV, repurchase, CLV, CAC, ROI, K-factor, lifecycle, NPS, data quality, sales factors; overall and per channel.",
+  description: "Daily KPI snapshot: growth, active, retention, conversion, AOV, repurchase, CLV, CAC, ROI, K-factor, lifecycle, NPS, data quality, sales factors; overall and per channel; service metrics.",
   kinds: ["MEMBER", "ORDER", "REFUND", "EVENT", "SPEND", "TICKET", "TICKET_SURVEY"],
   projection: [
     "memberId", "status", "joinedAt", "sourceChannel", "referrerId", "mergedInto", "updatedAt", ...PROFILE_FIELDS,
