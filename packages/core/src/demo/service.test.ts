@@ -34,7 +34,7 @@ describe("demo service desk", () => {
     const tenant = newTenantId("dsvc");
     const plan = generateDemoBrand(2026, 300);
     const tickets = demoTickets(plan);
-    expect(tickets.length).toBeGreaterThan(15);
+    expect(tickets.length).toBeGreaterThan(10);
     expect(JSON.stringify(demoTickets(generateDemoBrand(2026, 300)))).toBe(JSON.stringify(tickets));
     const members = new Set(tickets.map((t) => t.memberId));
     for (const m of plan.members.filter((p) => members.has(p.memberId))) await createMember(tenant, { memberId: m.memberId, name: m.name, sourceChannel: m.sourceChannel, joinedAt: m.joinedAt }, actor);

@@ -8,7 +8,7 @@ import { DEFAULT_DEMO_MEMBERS, DEFAULT_DEMO_SEED, demoIdPrefix, generateDemoBran
 import { Random } from "./random.js";
 
 /**
- * The demo brand's service desk (服务型私域): about 8% of members open a ticket in the 90 days
+ * The demo brand's service desk (服务型私域): about 5% of members open a ticket in the 90 days
  * before the anchor, most answered within hours, a few after the 7-day target, ~92% resolved
  * (the seeds' 解决率 92%), about two in three resolutions rated with scores aimed at an NPS in
  * the forties (the seeds' NPS 47). Derived from the plan with its own random stream, so the
@@ -69,7 +69,7 @@ export function demoTickets(plan: DemoPlan): DemoTicket[] {
   const anchor = Date.parse(DEMO_ANCHOR);
   const out: DemoTicket[] = [];
   for (const m of plan.members) {
-    const count = r.chance(0.08) ? (r.chance(0.12) ? 2 : 1) : 0;
+    const count = r.chance(0.05) ? (r.chance(0.12) ? 2 : 1) : 0;
     for (let k = 0; k < count; k++) {
       const start = Math.max(Date.parse(m.joinedAt) + HOUR, anchor - 90 * DAY);
       const end = anchor - 2 * HOUR;
@@ -98,8 +98,8 @@ export function demoTickets(plan: DemoPlan): DemoTicket[] {
       // First response: usually within hours; about 5% miss the 7-day target.
       const late = r.chance(0.05);
       const replyIn = late ? 168 * HOUR + r.int(1, 72) * HOUR : Math.min(150 * HOUR, 2 * MINUTE + r.exponential(9 * HOUR));
-      if (r.chance(0.5)) step(Math.min(replyIn / 3, r.exponential(HOUR)), { kind: "status", status: "IN_PROGRESS" });
-      if (r.chance(0.1)) step(replyIn / 3, { kind: "note", message: "已联系门店核实" });
+      if (r.chance(0.35)) step(Math.min(replyIn / 3, r.exponential(HOUR)), { kind: "status", status: "IN_PROGRESS" });
+      if (r.chance(0.05)) step(replyIn / 3, { kind: "note", message: "已联系门店核实" });
       step(Math.max(MINUTE, replyIn - (t - opened)), { kind: "reply", message: r.pick(REPLIES) });
       const resolve = (rated: number) => {
         step(10 * MINUTE + r.exponential(18 * HOUR), { kind: "status", status: "RESOLVED" });
@@ -122,10 +122,10 @@ export function demoTickets(plan: DemoPlan): DemoTicket[] {
   return out;
 }
 
-/** Scores aimed at ~60% promoters and ~13% detractors (NPS ≈ 47); a late answer drags them down. */
+/** Scores aimed at ~65% promoters and ~11% detractors (NPS in the fifties, the seeds' 47 after late replies); a late reply drags them down. */
 function surveyScore(r: Random, late: boolean): number {
   if (late) return r.weighted([[9, 15], [8, 20], [7, 20], [6, 20], [4, 15], [2, 10]]);
-  return r.weighted([[10, 36], [9, 25], [8, 17], [7, 10], [6, 5], [5, 4], [3, 2], [0, 1]]);
+  return r.weighted([[10, 40], [9, 25], [8, 15], [7, 9], [6, 4], [5, 3], [3, 2], [0, 2]]);
 }
 
 /** Survey answers per member: each is also a SURVEY_SCORE event of that member. */
