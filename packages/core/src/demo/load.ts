@@ -9,6 +9,7 @@ import { demoUgcAuthor, loadDemoContent } from "./content.js";
 import { DEFAULT_DEMO_MEMBERS, DEFAULT_DEMO_SEED, generateDemoBrand, type DemoMember } from "./generate.js";
 import { ensureDemoSegments } from "./segments.js";
 import { loadDemoCampaigns } from "./campaigns.js";
+import { demoSurveysByMember, demoTickets } from "./service.js";
 import { writeDemoSpend } from "./spend.js";
 
 /**
@@ -110,9 +111,11 @@ export async function loadDemoBrand(tenantId: string, options: DemoLoadOptions =
   const sentinel = plan.completionEventId;
   const todo: { member: DemoMember; stored?: Member }[] = [];
   let skipped = 0;
+  // Service survey answers (loadDemoService, after this load) are SURVEY_SCORE events too.
+  const surveys = demoSurveysByMember(demoTickets(plan));
   plan.members.forEach((member, i) => {
     const stored = snapshot[i];
-    if (stored && isComplete(member, stored, pointsPerUnit, sentinel)) skipped++;
+    if (stored && isComplete(member, stored, pointsPerUnit, sentinel, surveys.get(member.memberId) ?? 0)) skipped++;
     else todo.push({ member, stored });
   });
   membersDone = skipped;
@@ -218,10 +221,11 @@ function finalConsent(member: DemoMember) {
  * A member is complete when every stat its steps move matches the plan. Consent changes flip
  * each kind at most once, so the final flags are reached only when all changes are written.
  */
-function isComplete(member: DemoMember, stored: Member, pointsPerUnit: number, sentinel: string): boolean {
+function isComplete(member: DemoMember, stored: Member, pointsPerUnit: number, sentinel: string, surveys = 0): boolean {
   const stats = plannedStats(member, pointsPerUnit);
   const consent = finalConsent(member);
-  const events = member.events.length;
+  // Once the demo's service desk is loaded, its survey answers are the member's events too.
+  const events = member.events.length + (stored.eventCount > member.events.length ? surveys : 0);
   const holdsSentinel = member.events.some((e) => e.eventId === sentinel);
   return (
     stored.orderCount === stats.orderCount &&

@@ -24,6 +24,11 @@ export interface TenantSettings {
   tierThresholds?: TierThresholds;
   /** Days after a campaign touch within which an order is attributed to it (last touch). */
   attributionWindowDays: number;
+  /**
+   * Hours within which a service ticket must get its first response (default 168 = 7 days, the
+   * "7-day response mechanism"); `getSettings` always fills it. Applies to tickets opened after a change.
+   */
+  serviceResponseSlaHours?: number;
   updatedAt?: string;
 }
 
@@ -33,6 +38,7 @@ export const DEFAULT_SETTINGS = {
   pointsPerUnit: 1,
   memberListShards: 4,
   attributionWindowDays: 7,
+  serviceResponseSlaHours: 168,
 } as const;
 
 const CACHE_MS = 60_000;
@@ -60,6 +66,7 @@ function fromItem(tenantId: string, stored: Record<string, unknown> | undefined)
     memberListShards: item?.memberListShards ?? DEFAULT_SETTINGS.memberListShards,
     tierThresholds: storedTierThresholds((item as { tierThresholds?: unknown } | undefined)?.tierThresholds),
     attributionWindowDays: item?.attributionWindowDays ?? DEFAULT_SETTINGS.attributionWindowDays,
+    serviceResponseSlaHours: item?.serviceResponseSlaHours ?? DEFAULT_SETTINGS.serviceResponseSlaHours,
     updatedAt: item?.updatedAt,
   };
 }
@@ -70,6 +77,8 @@ export interface SettingsInput {
   currency?: string | null;
   pointsPerUnit?: number | null;
   attributionWindowDays?: number | null;
+  /** First-response target of service tickets in hours (1-720). */
+  serviceResponseSlaHours?: number | null;
 }
 
 /**
@@ -94,12 +103,18 @@ export async function updateSettings(tenantId: string, input: SettingsInput): Pr
       throw new ValidationError("attributionWindowDays must be a whole number from 1 to 90", "attributionWindowDays");
     }
   }
+  if (input.serviceResponseSlaHours !== undefined && input.serviceResponseSlaHours !== null) {
+    if (!Number.isInteger(input.serviceResponseSlaHours) || input.serviceResponseSlaHours < 1 || input.serviceResponseSlaHours > 720) {
+      throw new ValidationError("serviceResponseSlaHours must be a whole number from 1 to 720", "serviceResponseSlaHours");
+    }
+  }
   const changes: Record<string, unknown> = {
     name: input.name?.trim() ?? undefined,
     timeZone: input.timeZone ?? undefined,
     currency: input.currency ?? undefined,
     pointsPerUnit: input.pointsPerUnit ?? undefined,
     attributionWindowDays: input.attributionWindowDays ?? undefined,
+    serviceResponseSlaHours: input.serviceResponseSlaHours ?? undefined,
     updatedAt: new Date().toISOString(),
   };
   const set = Object.entries(changes).filter(([, v]) => v !== undefined);

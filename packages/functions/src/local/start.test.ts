@@ -124,6 +124,10 @@ describe("npm start", () => {
     expect(kpis.data.latest.overall.growth.members).toBe(20);
     expect(kpis.data.dataEnd.overall.growth.members).toBe(20);
     expect(kpis.data.dataEnd.overall.acquisition.spend.minor).toBeGreaterThan(0);
+    // The demo's service desk (20 members: one ticket, opened 2026-09-29 Shanghai).
+    expect(stdout).toMatch(/^Service\s+1 tickets, \d+ satisfaction answers/m);
+    const service = (await post('{ serviceMetrics(range: { from: "2026-08-03", to: "2026-10-31" }) { overall { tickets } } }')) as { data: { serviceMetrics: { overall: { tickets: number } } } };
+    expect(service.data.serviceMetrics.overall.tickets).toBe(1);
 
     started.child.kill("SIGTERM");
     const code = await Promise.race([started.exit, new Promise<string>((r) => setTimeout(() => r("still running"), 30_000))]);

@@ -161,6 +161,12 @@ async function main(): Promise<void> {
     // Non-member sales for the member-base snapshot's private-domain share (once; replaced by day and channel).
     const { ensureDemoNonMemberSales, generateDemoBrand, DEFAULT_DEMO_SEED } = await import("@growth/core/demo");
     await ensureDemoNonMemberSales(DEMO_TENANT, generateDemoBrand(DEFAULT_DEMO_SEED, demoMembers));
+    // The demo's service tickets and surveys, before the jobs so the KPI snapshot has service metrics.
+    const desk = await (await import("@growth/core/demo")).ensureDemoService(DEMO_TENANT, demoMembers).catch((error: Error) => {
+      out(`Service         loading the demo's service tickets failed: ${error.message} (the next npm start resumes it)`);
+      return undefined;
+    });
+    if (desk && desk.opened + desk.steps > 0) out(`Service         ${desk.tickets} tickets, ${desk.surveys} satisfaction answers (serviceMetrics, ticketsAwaitingResponse)`);
     const { runDemoJobs } = await import("./metrics-jobs.js");
     await runDemoJobs(DEMO_TENANT, out, { stopping: () => stopping });
     // The winter coupon, once its segment is materialised (the segments job above).

@@ -1,4 +1,6 @@
-import { dayNumberOf } from "../clv-job/local-days.js";
+import { asOfCutoff } from "../../jobs/periods.js";
+import { computeServiceMetrics, type ServiceMetrics } from "../../service/metrics.js";
+import { dayNumberOf, dayText } from "../clv-job/local-days.js";
 import { ALL_SCOPE, type KpiValues } from "./metrics.js";
 import { PROFILE_FIELDS, W_30, W_7, W_DAY, W_PREV30, type KpiMemberState, type KpiPartial, type MemberFacts } from "./partial.js";
 
@@ -35,6 +37,11 @@ export interface KpiSnapshot {
   scopes: Record<string, KpiValues>;
   orderChannels: KpiOrderChannel[];
   campaigns: KpiCampaign[];
+  /**
+   * Service metrics of the tickets opened and surveys answered in D−29..D, in their state at the
+   * end of D (docs/service.md); absent from snapshots computed before they existed.
+   */
+  service?: ServiceMetrics;
 }
 
 /** Counting state for one scope (the brand, or one source channel). */
@@ -245,5 +252,11 @@ export function computeKpis(partial: KpiPartial, info: KpiRunInfo): KpiSnapshot 
     const revenue = sums?.[3] ?? 0;
     return { campaignId, spendMinor: spend, orders: sums?.[2] ?? 0, attributedRevenueMinor: revenue, roi: spend === 0 ? null : (revenue - spend) / spend };
   });
-  return { ...info, scopes, orderChannels, campaigns };
+  const service = computeServiceMetrics(partial.service?.tickets ?? [], partial.service?.surveys ?? [], {
+    from: dayText(asOfDay - 29),
+    to: info.asOf,
+    // The last millisecond of D: what happened by the end of the day (the cutoff itself is D+1).
+    at: Date.parse(asOfCutoff(info.asOf, info.timeZone)) - 1,
+  });
+  return { ...info, scopes, orderChannels, campaigns, service };
 }

@@ -18,11 +18,13 @@ import { writeKpiSnapshot } from "./store.js";
  */
 export const kpiJob = defineJob<KpiPartial, KpiSnapshot>({
   name: "kpi",
-  description: "Daily KPI snapshot: growth, active, retention, conversion, AOV, repurchase, CLV, CAC, ROI, K-factor, lifecycle, NPS, data quality, sales factors; overall and per channel.",
-  kinds: ["MEMBER", "ORDER", "REFUND", "EVENT", "SPEND"],
+  description: "Daily KPI snapshot: growth, active, retention, conversion, AOV, repurchase, CLV, CAC, ROI, K-factor, lifecycle, NPS, data quality, sales factors; overall and per channel; service metrics.",
+  kinds: ["MEMBER", "ORDER", "REFUND", "EVENT", "SPEND", "TICKET", "TICKET_SURVEY"],
   projection: [
     "memberId", "status", "joinedAt", "sourceChannel", "referrerId", "mergedInto", "updatedAt", ...PROFILE_FIELDS,
     "occurredAt", "amountMinor", "channel", "campaignId", "type", "score", "date",
+    // Service tickets and survey answers (service metrics).
+    "createdAt", "firstResponseDueAt", "firstResponseAt", "firstResponseMs", "slaBreached", "resolvedAt", "resolutionMs", "assigneeStaffId", "answeredAt",
   ],
 
   init: () => emptyKpiPartial(),

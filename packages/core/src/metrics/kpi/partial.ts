@@ -1,6 +1,7 @@
 import type { JobContext } from "../../jobs/job.js";
 import { mergeByKey } from "../../jobs/merge.js";
 import { dayNumberOf, LocalDays } from "../clv-job/local-days.js";
+import type { SurveyFact, TicketFact } from "../../service/metrics.js";
 
 /**
  * The KPI job's partial result. A member's MEMBER item, orders, refunds and events land in
@@ -59,9 +60,20 @@ export interface KpiPartial {
   orderChannels: Map<string, OrderSums>;
   /** Orders carrying a campaign id, by campaign. */
   campaigns: Map<string, OrderSums>;
+  /**
+   * Service tickets opened and survey answers given in D−29..D (service metrics, docs/service.md):
+   * one compact fact each, since medians need every duration. Bounded by a month's tickets.
+   * Optional only so partials built by hand (tests) need not spell it out.
+   */
+  service?: ServicePartial;
 }
 
-export const emptyKpiPartial = (): KpiPartial => ({ members: new Map(), spend: new Map(), orderChannels: new Map(), campaigns: new Map() });
+export interface ServicePartial {
+  tickets: TicketFact[];
+  surveys: SurveyFact[];
+}
+
+export const emptyKpiPartial = (): KpiPartial => ({ members: new Map(), spend: new Map(), orderChannels: new Map(), campaigns: new Map(), service: { tickets: [], surveys: [] } });
 
 const emptyMember = (): KpiMemberState => ({ facts: null, windows: 0, first: null, last: null, orders: 0, gross: 0, orders30: 0, gross30: 0, refunds: 0, survey: [0, 0, 0, 0, 0, 0] });
 
@@ -108,6 +120,7 @@ function activity(state: KpiMemberState, day: number, asOfDay: number): void {
 /** Folds one MEMBER, ORDER, REFUND, EVENT or SPEND item into the partial. Reads only the item and the context. */
 export function addKpiItem(partial: KpiPartial, item: Record<string, unknown>, ctx: JobContext<unknown>): KpiPartial {
   const { days, cutoff, asOfDay } = runState(ctx);
+  if (item.sk === "TICKET" || item.sk === "TICKET_SURVEY") return addServiceItem(partial, item, days, cutoff, asOfDay);
   if (item.sk === "SPEND") {
     const date = item.date as string;
     if (typeof date !== "string" || date > ctx.asOf) return partial;
@@ -169,6 +182,33 @@ export function addKpiItem(partial: KpiPartial, item: Record<string, unknown>, c
   return partial;
 }
 
+const instant = (v: unknown): number | null => (typeof v === "string" ? Date.parse(v) : null);
+
+/** A ticket opened, or a survey answered, in D−29..D (before the cutoff) becomes one fact. */
+function addServiceItem(partial: KpiPartial, item: Record<string, unknown>, days: LocalDays, cutoff: number, asOfDay: number): KpiPartial {
+  const at = instant(item.sk === "TICKET" ? item.createdAt : item.answeredAt);
+  if (at === null || !(at < cutoff) || asOfDay - days.dayOf(at) >= 30) return partial;
+  partial.service ??= { tickets: [], surveys: [] };
+  const channel = String(item.channel);
+  const assigneeStaffId = typeof item.assigneeStaffId === "string" ? item.assigneeStaffId : null;
+  if (item.sk === "TICKET_SURVEY") {
+    partial.service.surveys.push({ channel, assigneeStaffId, score: num(item.score), answeredAt: at });
+    return partial;
+  }
+  partial.service.tickets.push({
+    channel,
+    assigneeStaffId,
+    createdAt: at,
+    dueAt: instant(item.firstResponseDueAt) ?? at,
+    firstResponseAt: instant(item.firstResponseAt),
+    firstResponseMs: typeof item.firstResponseMs === "number" ? item.firstResponseMs : null,
+    slaBreached: item.slaBreached === true,
+    resolvedAt: instant(item.resolvedAt),
+    resolutionMs: typeof item.resolutionMs === "number" ? item.resolutionMs : null,
+  });
+  return partial;
+}
+
 function mergeMember(t: KpiMemberState, s: KpiMemberState): void {
   t.facts ??= s.facts;
   t.windows |= s.windows;
@@ -190,6 +230,7 @@ export function mergeKpiPartials(a: KpiPartial, b: KpiPartial): KpiPartial {
     spend: mergeByKey(a.spend, b.spend, addArrays),
     orderChannels: mergeByKey(a.orderChannels, b.orderChannels, addArrays),
     campaigns: mergeByKey(a.campaigns, b.campaigns, addArrays),
+    service: { tickets: [...(a.service?.tickets ?? []), ...(b.service?.tickets ?? [])], surveys: [...(a.service?.surveys ?? []), ...(b.service?.surveys ?? [])] },
   };
 }
 
@@ -202,16 +243,17 @@ export function encodeKpiPartial(p: KpiPartial): unknown {
     const f = s.facts;
     members.push([id, f ? [f.status, f.joinDay, f.channel, f.referrerId, f.mergedInto, f.profile, f.updatedDay] : null, s.windows, s.first, s.last, s.orders, s.gross, s.orders30, s.gross30, s.refunds, s.survey]);
   }
-  return { v: 1, members, spend: [...p.spend], orderChannels: [...p.orderChannels], campaigns: [...p.campaigns] };
+  return { v: 1, members, spend: [...p.spend], orderChannels: [...p.orderChannels], campaigns: [...p.campaigns], service: p.service ?? { tickets: [], surveys: [] } };
 }
 
 export function decodeKpiPartial(encoded: unknown): KpiPartial {
-  const d = encoded as { v: number; members: EncodedMember[]; spend: [string, [number, number]][]; orderChannels: [string, OrderSums][]; campaigns: [string, OrderSums][] };
+  const d = encoded as { v: number; members: EncodedMember[]; spend: [string, [number, number]][]; orderChannels: [string, OrderSums][]; campaigns: [string, OrderSums][]; service?: ServicePartial };
   if (d?.v !== 1 || !Array.isArray(d.members)) throw new Error("not a kpi partial (version 1)");
   const members = new Map<string, KpiMemberState>();
   for (const [id, f, windows, first, last, orders, gross, orders30, gross30, refunds, survey] of d.members) {
     const facts = f ? { status: f[0], joinDay: f[1], channel: f[2], referrerId: f[3], mergedInto: f[4], profile: f[5], updatedDay: f[6] } : null;
     members.set(id, { facts, windows, first, last, orders, gross, orders30, gross30, refunds, survey });
   }
-  return { members, spend: new Map(d.spend), orderChannels: new Map(d.orderChannels), campaigns: new Map(d.campaigns) };
+  // Checkpoints written before service metrics existed have no `service`: none were read then.
+  return { members, spend: new Map(d.spend), orderChannels: new Map(d.orderChannels), campaigns: new Map(d.campaigns), service: d.service ?? { tickets: [], surveys: [] } };
 }

@@ -58,6 +58,8 @@ function overviewView(s: KpiSnapshot) {
     channels: Object.entries(s.scopes).filter(([k]) => k !== ALL_SCOPE).map(([channel, v]) => scopeView(v, channel, s)),
     orderChannels: s.orderChannels.map((o) => ({ channel: o.channel, orders30Days: o.orders30, revenue30Days: m(o.revenue30Minor), aov30Days: m(o.aov30Minor), orders: o.orders, revenue: m(o.revenueMinor), aov: m(o.aovMinor) })),
     campaigns: s.campaigns.map((c) => ({ campaignId: c.campaignId, spend: m(c.spendMinor), orders: c.orders, attributedRevenue: m(c.attributedRevenueMinor), roi: c.roi })),
+    // Shown by MetricsOverview.service (resolvers/service.ts).
+    service: s.service ?? null,
   };
 }
 
