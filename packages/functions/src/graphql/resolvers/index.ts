@@ -13,6 +13,7 @@ import { multiplierResolvers } from "./multiplier.js";
 import { pointsResolvers } from "./points.js";
 import { referralResolvers } from "./referral.js";
 import { segmentResolvers } from "./segment.js";
+import { staffResolvers } from "./staff.js";
 import { storeResolvers } from "./store.js";
 import { tenantResolvers } from "./tenant.js";
 
@@ -21,6 +22,6 @@ import { tenantResolvers } from "./tenant.js";
  * `Resolvers` map (and calling `definePermissions` for its root fields), then list it here.
  * The maps are merged by `makeExecutableSchema`; a type or field defined twice is an error.
  */
-export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers, kpiResolvers, segmentResolvers, contentResolvers, campaignResolvers, couponResolvers, partnerResolvers, referralResolvers, multiplierResolvers, journeyResolvers];
+export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers, kpiResolvers, segmentResolvers, contentResolvers, campaignResolvers, couponResolvers, partnerResolvers, referralResolvers, multiplierResolvers, journeyResolvers, staffResolvers];
 
 export type { Resolvers } from "./base.js";
