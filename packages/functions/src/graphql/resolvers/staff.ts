@@ -31,6 +31,8 @@ type S = Staff.Staff;
 const by = (ctx: Context) => ({ actor: ctx.principal.principalId });
 const staffOf = (ctx: Context, id: string | undefined) => (id ? staffById(ctx).load(id) : null);
 const currency = async (ctx: Context) => (await getSettings(ctx.tenantId)).currency;
+/** `Date` arguments arrive as JS Dates (graphql-scalars); core takes `YYYY-MM-DD`. */
+const day = (value: unknown) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value));
 const empty = () => toConnection({ items: [], cursors: [], endCursor: null, hasNextPage: false });
 
 /** Reads the member back for a payload (the loader may hold the member from before the change). */
@@ -112,7 +114,7 @@ export const staffResolvers: Resolvers = {
     activeReassignment: (s: S, _: unknown, ctx: Context) =>
       s.reassignment ? Staff.findReassignment(ctx.tenantId, s.staffId, s.reassignment.reassignmentId) : null,
     reassignments: async (s: S, a: PageArgs, ctx: Context) => toConnection(await Staff.listReassignments(ctx.tenantId, s.staffId, a)),
-    results: (s: S, a: { from: string; to: string }, ctx: Context) => Staff.staffResults(ctx.tenantId, s.staffId, a),
+    results: (s: S, a: { from: unknown; to: unknown }, ctx: Context) => Staff.staffResults(ctx.tenantId, s.staffId, { from: day(a.from), to: day(a.to) }),
   },
   StaffResults: {
     membersOwned: (r: Staff.StaffResults) => r.membersOwned,
