@@ -38,7 +38,7 @@ export function attributeStaff(order: { occurredAt: string }, member: Member, wi
  * - per (staff member, local day): the owner's orders and revenue and the attributed staff
  *   member's, one item when they are the same.
  * Exactly once: these ride in the transaction whose order Put is `attribute_not_exists`, so a
- * repeated order event writes nothing. `stamp` receives each order's staff fields.
+ * repeated order event writes nothing. `staffOf(orderId)` gives the fields each order records.
  */
 export async function staffOrderWrites(
   tenantId: string,
