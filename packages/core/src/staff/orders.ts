@@ -3,7 +3,7 @@ import type { TransactItem } from "../db/transact.js";
 import { localDate } from "../jobs/periods.js";
 import type { Member } from "../member/types.js";
 import { staffKeys } from "./keys.js";
-import { effectiveOwnerId, findOwnership } from "./ownership.js";
+import { crossingDelta, effectiveOwnerId, findOwnership } from "./ownership.js";
 import { getStaffSettings } from "./settings.js";
 import { getStaffMany } from "./staff.js";
 import { lastStaffTouchOf } from "./touch.js";
@@ -71,7 +71,7 @@ export async function staffOrderWrites(
     const after = before + orders.length;
     items.push(counterUpdate(staffKeys.owner(tenantId, member.memberId), {}, { orderCount: orders.length }));
     const crossed = { buyerCount: before < 1 && after >= 1 ? 1 : 0, repeatCount: before < 2 && after >= 2 ? 1 : 0 };
-    if (crossed.buyerCount || crossed.repeatCount) items.push(counterUpdate(staffKeys.staff(tenantId, ownership.staffId), {}, crossed));
+    if (crossed.buyerCount || crossed.repeatCount) items.push(counterUpdate(staffKeys.staff(tenantId, ownership.staffId), {}, crossingDelta(member.memberId, crossed)));
   }
   for (const d of days.values()) items.push(counterUpdate(staffKeys.day(tenantId, d.staffId, d.date), { staffId: d.staffId }, d.add));
   return { items, staffOf: (orderId) => per.get(orderId) ?? {} };

@@ -14,8 +14,18 @@ import { pageSize, type Page, type PageArgs } from "../shared/page.js";
 import { cleanText, toUtcInstant } from "../shared/text.js";
 import { getSettings } from "../tenant/settings.js";
 import { OWNER_SK, staffKeys } from "./keys.js";
-import { getStaffMany } from "./staff.js";
-import { MAX_NOTE, type Ownership, type OwnershipChange, type OwnershipReason, type Staff } from "./types.js";
+import { createHash } from "node:crypto";
+import { bucketAttr, getStaffMany } from "./staff.js";
+import { BUCKETS, MAX_NOTE, type ActiveReassignment, type Ownership, type OwnershipChange, type OwnershipReason, type Staff } from "./types.js";
+
+/** The member's bucket (0..BUCKETS-1): a hash of its id, fixed for life. */
+export const bucketOf = (memberId: string): number => createHash("sha256").update(memberId).digest()[0]! % BUCKETS;
+
+/** Which receiver of a reassignment a member goes to. */
+export function targetOf(reassignment: ActiveReassignment, memberId: string): string {
+  const b = bucketOf(memberId);
+  return (reassignment.targets.find((t) => t.lo <= b && b < t.hi) ?? reassignment.targets[0]!).staffId;
+}
 
 export function fromOwnershipItem(item: Record<string, unknown>): Ownership {
   const o = stripKeys(item) as unknown as Ownership & { tenantId?: string };
@@ -50,9 +60,9 @@ export async function getOwnerships(tenantId: string, memberIds: readonly string
  * moved by a reassignment, its target. This is how a bulk reassignment takes effect for every
  * reader at the instant it starts, however long the mover takes (docs/staff.md).
  */
-export function effectiveOwnerId(ownership: Pick<Ownership, "staffId"> | undefined, storedOwner: Pick<Staff, "reassignment"> | undefined): string | undefined {
+export function effectiveOwnerId(ownership: Pick<Ownership, "staffId" | "memberId"> | undefined, storedOwner: Pick<Staff, "reassignment"> | undefined): string | undefined {
   if (!ownership) return undefined;
-  return storedOwner?.reassignment?.toStaffId ?? ownership.staffId;
+  return storedOwner?.reassignment ? targetOf(storedOwner.reassignment, ownership.memberId) : ownership.staffId;
 }
 
 /** Effective owners of many members: one BatchGet of OWNER items and one of their staff. */
@@ -63,12 +73,35 @@ export async function effectiveOwners(tenantId: string, memberIds: readonly stri
   return owned.map((o) => effectiveOwnerId(o, o ? byId.get(o.staffId) : undefined));
 }
 
-/** Members counted in a staff member's owned / buyer / repeat counters for a member with `orderCount` orders. */
-export const ownedDelta = (orderCount: number, sign: 1 | -1) => ({
-  ownedCount: sign,
-  buyerCount: orderCount >= 1 ? sign : 0,
-  repeatCount: orderCount >= 2 ? sign : 0,
-});
+/**
+ * A staff member's counters for one member with `orderCount` orders (owned / buyer / repeat),
+ * in total and in the member's bucket, times `sign`.
+ */
+export function ownedDelta(memberId: string, orderCount: number, sign: number): Record<string, number> {
+  return crossingDelta(memberId, { ownedCount: sign, buyerCount: orderCount >= 1 ? sign : 0, repeatCount: orderCount >= 2 ? sign : 0 });
+}
+
+/** Totals plus the same changes on the member's bucket attributes. */
+export function crossingDelta(memberId: string, d: { ownedCount?: number; buyerCount?: number; repeatCount?: number }): Record<string, number> {
+  const b = bucketOf(memberId);
+  const out: Record<string, number> = {};
+  const put = (name: string, n: number | undefined) => {
+    if (n) out[name] = (out[name] ?? 0) + n;
+  };
+  put("ownedCount", d.ownedCount);
+  put("buyerCount", d.buyerCount);
+  put("repeatCount", d.repeatCount);
+  put(bucketAttr.owned(b), d.ownedCount);
+  put(bucketAttr.buyers(b), d.buyerCount);
+  put(bucketAttr.repeat(b), d.repeatCount);
+  return out;
+}
+
+/** Adds one delta into another (several members in one counter update). */
+export function addInto(into: Record<string, number>, d: Record<string, number>, sign = 1): Record<string, number> {
+  for (const [k, n] of Object.entries(d)) into[k] = (into[k] ?? 0) + sign * n;
+  return into;
+}
 
 export interface AssignInput {
   memberId: string;
@@ -123,10 +156,10 @@ export async function assignMemberOwner(tenantId: string, input: AssignInput, by
     };
     const items: TransactItem[] = [
       { Put: { TableName: tableName(), Item: ownershipItem(tenantId, ownership) } },
-      targetUpdate(tenantId, input.staffId, ownedDelta(member.orderCount, 1)),
+      targetUpdate(tenantId, input.staffId, ownedDelta(member.memberId, member.orderCount, 1)),
       historyPut(tenantId, change),
     ];
-    if (current) items.push(counterUpdate(staffKeys.staff(tenantId, current.staffId), {}, ownedDelta(current.orderCount, -1)));
+    if (current) items.push(counterUpdate(staffKeys.staff(tenantId, current.staffId), {}, ownedDelta(member.memberId, current.orderCount, -1)));
     if (reason === "ADDED") items.push(counterUpdate(staffKeys.day(tenantId, input.staffId, localDate(at, timeZone)), { staffId: input.staffId }, { added: 1 }));
     return { member: {}, items, result: ownership, explain: (e: TransactionCancelled) => (e.failedCondition(1) ? notAssignable(input.staffId) : new ConflictError("the ownership changed at the same time; try again")) };
   });
@@ -167,7 +200,7 @@ export async function unassignMemberOwner(tenantId: string, input: { memberId: s
       member: {},
       items: [
         { Delete: { TableName: tableName(), Key: staffKeys.owner(tenantId, member.memberId) } },
-        counterUpdate(staffKeys.staff(tenantId, current.staffId), {}, ownedDelta(current.orderCount, -1)),
+        counterUpdate(staffKeys.staff(tenantId, current.staffId), {}, ownedDelta(member.memberId, current.orderCount, -1)),
         historyPut(tenantId, change),
       ],
       result: undefined,
@@ -184,9 +217,26 @@ export async function listOwnershipHistory(tenantId: string, memberId: string, a
 /** Effective counts of a staff member: its own plus those of staff whose members are moving to it. */
 export async function effectiveCounts(tenantId: string, staff: Staff): Promise<{ ownedCount: number; buyerCount: number; repeatCount: number }> {
   if (staff.reassignment) return { ownedCount: 0, buyerCount: 0, repeatCount: 0 };
-  const sources = staff.incoming?.length ? (await getStaffMany(tenantId, staff.incoming)).filter((s): s is Staff => s !== undefined) : [];
-  const sum = (f: "ownedCount" | "buyerCount" | "repeatCount") => staff[f] + sources.reduce((n, s) => n + (s.reassignment?.toStaffId === staff.staffId ? s[f] : 0), 0);
-  return { ownedCount: sum("ownedCount"), buyerCount: sum("buyerCount"), repeatCount: sum("repeatCount") };
+  const counts = { ownedCount: staff.ownedCount, buyerCount: staff.buyerCount, repeatCount: staff.repeatCount };
+  for (const { source, range } of await incomingSources(tenantId, staff)) {
+    for (let b = range.lo; b < range.hi; b++) {
+      counts.ownedCount += source.buckets.owned[b]!;
+      counts.buyerCount += source.buckets.buyers[b]!;
+      counts.repeatCount += source.buckets.repeat[b]!;
+    }
+  }
+  return counts;
+}
+
+/** Staff members whose members are moving to this one, with the bucket range it receives. */
+async function incomingSources(tenantId: string, staff: Staff): Promise<{ source: Staff; range: { lo: number; hi: number } }[]> {
+  if (!staff.incoming?.length) return [];
+  const out: { source: Staff; range: { lo: number; hi: number } }[] = [];
+  for (const s of await getStaffMany(tenantId, staff.incoming)) {
+    const range = s?.reassignment?.targets.find((t) => t.staffId === staff.staffId);
+    if (s && range) out.push({ source: s, range });
+  }
+  return out;
 }
 
 /**
@@ -202,11 +252,9 @@ export async function listOwnedMemberIds(tenantId: string, staff: Staff, args: P
   const below = args.after ? decodeCursor<{ b: string }>(tenantId, scope, args.after).b : undefined;
   if (args.after && typeof below !== "string") throw new ValidationError("the cursor is invalid or belongs to another list", "after");
   if (staff.reassignment) return { items: [], cursors: [], endCursor: null, hasNextPage: false };
-  const sources = [staff.staffId];
-  if (staff.incoming?.length) {
-    for (const s of await getStaffMany(tenantId, staff.incoming)) if (s?.reassignment?.toStaffId === staff.staffId) sources.push(s.staffId);
-  }
-  const parts = await Promise.all(sources.map((id) => queryOwned(tenantId, id, limit + 1, below)));
+  const sources: { staffId: string; range?: { lo: number; hi: number } }[] = [{ staffId: staff.staffId }];
+  for (const { source, range } of await incomingSources(tenantId, staff)) sources.push({ staffId: source.staffId, range });
+  const parts = await Promise.all(sources.map((s) => queryOwned(tenantId, s.staffId, limit + 1, below, s.range)));
   const merged = parts
     .flat()
     .sort((a, b) => (a.sort < b.sort ? 1 : a.sort > b.sort ? -1 : 0))
@@ -216,17 +264,34 @@ export async function listOwnedMemberIds(tenantId: string, staff: Staff, args: P
   return { items: items.map((x) => x.ownership), cursors, endCursor: cursors[cursors.length - 1] ?? null, hasNextPage: merged.length > limit };
 }
 
-async function queryOwned(tenantId: string, staffId: string, limit: number, below?: string): Promise<{ sort: string; ownership: Ownership }[]> {
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: "gsi1",
-      KeyConditionExpression: below ? "gsi1pk = :pk AND gsi1sk < :b" : "gsi1pk = :pk",
-      ExpressionAttributeValues: { ":pk": staffKeys.owned(tenantId, staffId), ...(below ? { ":b": below } : {}) },
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
-  );
-  return (out.Items ?? []).filter((i) => i.sk === OWNER_SK).map((i) => ({ sort: i.gsi1sk as string, ownership: fromOwnershipItem(i) }));
+/**
+ * Up to `limit` entries of a staff member's OWNED partition below `below`; with a bucket range
+ * (a spread reassignment's share) only members in it, reading on until enough or none left.
+ */
+async function queryOwned(tenantId: string, staffId: string, limit: number, below?: string, range?: { lo: number; hi: number }): Promise<{ sort: string; ownership: Ownership }[]> {
+  const found: { sort: string; ownership: Ownership }[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: "gsi1",
+        KeyConditionExpression: below ? "gsi1pk = :pk AND gsi1sk < :b" : "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": staffKeys.owned(tenantId, staffId), ...(below ? { ":b": below } : {}) },
+        ScanIndexForward: false,
+        Limit: range ? Math.max(limit, 50) : limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of out.Items ?? []) {
+      if (i.sk !== OWNER_SK) continue;
+      const ownership = fromOwnershipItem(i);
+      const b = bucketOf(ownership.memberId);
+      if (range && (b < range.lo || b >= range.hi)) continue;
+      found.push({ sort: i.gsi1sk as string, ownership });
+    }
+    start = range ? out.LastEvaluatedKey : undefined;
+  } while (start && found.length < limit);
+  return found.slice(0, limit);
 }
 

@@ -9,13 +9,14 @@ import { ConflictError, NotFoundError, ValidationError } from "../shared/errors.
 import { newId } from "../shared/ids.js";
 import type { Page, PageArgs } from "../shared/page.js";
 import { cleanText } from "../shared/text.js";
-import { findOwnership, fromOwnershipItem, ownedDelta, ownershipItem } from "./ownership.js";
+import { addInto, findOwnership, fromOwnershipItem, ownedDelta, ownershipItem, targetOf } from "./ownership.js";
 import { OWNER_SK, staffKeys } from "./keys.js";
 import { getStaff, staffIndexKeys } from "./staff.js";
-import { MAX_NOTE, type Ownership, type OwnershipChange, type Reassignment } from "./types.js";
+import { BUCKETS, MAX_NOTE, type Ownership, type OwnershipChange, type Reassignment, type ReassignmentTarget } from "./types.js";
 
 /**
- * Bulk reassignment of every member a staff member owns to another, all or nothing in effect.
+ * Bulk reassignment of every member a staff member owns to another (or spread over several by
+ * a hash of the member id: `splitBuckets`), all or nothing in effect.
  *
  * DynamoDB transactions hold at most 100 items and a shopping assistant may own thousands of
  * members, so one transaction cannot move them. Instead:
@@ -36,12 +37,26 @@ import { MAX_NOTE, type Ownership, type OwnershipChange, type Reassignment } fro
  * reassignment (CONFLICT), so reassignments never chain.
  */
 
-/** Members per mover transaction: 3 items each (member version, OWNER, history) + 3. */
+/** Members per mover transaction to one receiver: 3 items each (member version, OWNER, history) + 3. */
 export const MOVE_BATCH = 32;
+/** Most receivers of one reassignment (each gets at least one of the BUCKETS buckets). */
+export const MAX_TARGETS = BUCKETS;
+
+/** Members per mover transaction with `targets` receivers: 3 each + the source, each receiver and the record. */
+export const moveBatchFor = (targets: number) => Math.min(MOVE_BATCH, Math.floor((100 - 2 - targets) / 3));
+
+/** Splits the buckets over the receivers in contiguous, near-equal ranges (the first get the extra ones). */
+export function splitBuckets(staffIds: string[]): ReassignmentTarget[] {
+  const n = staffIds.length;
+  return staffIds.map((staffId, i) => ({ staffId, lo: Math.floor((i * BUCKETS) / n), hi: Math.floor(((i + 1) * BUCKETS) / n) }));
+}
 
 export interface ReassignInput {
   fromStaffId: string;
-  toStaffId: string;
+  /** One receiver... */
+  toStaffId?: string | null;
+  /** ...or several, sharing the members by a hash of the member id (2-16, distinct). */
+  toStaffIds?: string[] | null;
   note?: string | null;
   /** Mark the source LEFT in the same transaction that starts the reassignment. */
   markLeft?: boolean | null;
@@ -51,20 +66,28 @@ const record = (item: Record<string, unknown>) => stripKeys(item) as unknown as 
 
 /** Starts a reassignment (one transaction; see above). Does not move anything yet. */
 export async function startReassignment(tenantId: string, input: ReassignInput, by: { actor: string }): Promise<Reassignment> {
-  if (input.fromStaffId === input.toStaffId) throw new ValidationError("toStaffId must differ from fromStaffId", "toStaffId");
+  const ids = input.toStaffIds?.length ? input.toStaffIds : input.toStaffId ? [input.toStaffId] : [];
+  const field = input.toStaffIds?.length ? "toStaffIds" : "toStaffId";
+  if (ids.length === 0 || (input.toStaffId && input.toStaffIds?.length)) throw new ValidationError("give toStaffId or toStaffIds", "toStaffId");
+  if (ids.length > MAX_TARGETS) throw new ValidationError(`at most ${MAX_TARGETS} receivers`, field);
+  if (new Set(ids).size !== ids.length) throw new ValidationError("receivers must be distinct", field);
+  if (ids.includes(input.fromStaffId)) throw new ValidationError("a receiver must differ from fromStaffId", field);
   const note = cleanText(input.note, "note", MAX_NOTE);
   const from = await getStaff(tenantId, input.fromStaffId, true);
-  const to = await getStaff(tenantId, input.toStaffId, true);
+  const receivers = await Promise.all(ids.map((id) => getStaff(tenantId, id, true)));
   if (from.reassignment) throw new ConflictError(`the members of ${from.staffId} are already being reassigned (${from.reassignment.reassignmentId})`, { reassignmentId: from.reassignment.reassignmentId });
   if (from.incoming?.length) throw new ConflictError(`members are still moving to ${from.staffId}; try again when that reassignment is done`);
-  if (to.status !== "ACTIVE") throw new ConflictError(`staff member ${to.staffId} is ${to.status}`, { field: "toStaffId" });
-  if (to.reassignment) throw new ConflictError(`the members of ${to.staffId} are being reassigned`, { field: "toStaffId" });
+  for (const to of receivers) {
+    if (to.status !== "ACTIVE") throw new ConflictError(`staff member ${to.staffId} is ${to.status}`, { field });
+    if (to.reassignment) throw new ConflictError(`the members of ${to.staffId} are being reassigned`, { field });
+  }
+  const targets = splitBuckets(ids);
   const now = new Date().toISOString();
   const r: Reassignment = {
     tenantId,
     reassignmentId: newId("ra"),
     fromStaffId: from.staffId,
-    toStaffId: to.staffId,
+    targets,
     status: "MOVING",
     memberCount: from.ownedCount,
     movedCount: 0,
@@ -74,7 +97,7 @@ export async function startReassignment(tenantId: string, input: ReassignInput, 
     createdAt: now,
   };
   const leftKeys = r.markedLeft ? staffIndexKeys({ ...from, status: "LEFT" }) : undefined;
-  const fromSet: Record<string, unknown> = { reassignment: { reassignmentId: r.reassignmentId, toStaffId: to.staffId }, updatedAt: now };
+  const fromSet: Record<string, unknown> = { reassignment: { reassignmentId: r.reassignmentId, targets }, updatedAt: now };
   if (leftKeys) Object.assign(fromSet, { status: "LEFT", leftAt: now, gsi1pk: leftKeys.gsi1pk, ...(leftKeys.gsi2pk ? { gsi2pk: leftKeys.gsi2pk } : {}) });
   const names = Object.keys(fromSet);
   const items: TransactItem[] = [
@@ -94,16 +117,18 @@ export async function startReassignment(tenantId: string, input: ReassignInput, 
         ExpressionAttributeValues: { ...Object.fromEntries(names.map((n, i) => [`:f${i}`, fromSet[n]])), ":own": from.ownedCount },
       },
     },
-    {
-      Update: {
-        TableName: tableName(),
-        Key: staffKeys.staff(tenantId, to.staffId),
-        UpdateExpression: "ADD incoming :from SET updatedAt = :now",
-        ConditionExpression: "attribute_exists(pk) AND #status = :active AND attribute_not_exists(reassignment)",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":from": new Set([from.staffId]), ":active": "ACTIVE", ":now": now },
-      },
-    },
+    ...receivers.map(
+      (to): TransactItem => ({
+        Update: {
+          TableName: tableName(),
+          Key: staffKeys.staff(tenantId, to.staffId),
+          UpdateExpression: "ADD incoming :from SET updatedAt = :now",
+          ConditionExpression: "attribute_exists(pk) AND #status = :active AND attribute_not_exists(reassignment)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":from": new Set([from.staffId]), ":active": "ACTIVE", ":now": now },
+        },
+      }),
+    ),
   ];
   try {
     await transact(items);
@@ -145,10 +170,10 @@ export interface MoveOptions {
  * resumable; returns the reassignment as it ends (DONE). A reassignment already DONE is returned.
  */
 export async function moveReassignment(tenantId: string, fromStaffId: string, reassignmentId: string, options: MoveOptions = {}): Promise<Reassignment> {
-  const size = Math.min(options.batchSize ?? MOVE_BATCH, MOVE_BATCH);
   let r = await findReassignment(tenantId, fromStaffId, reassignmentId);
   if (!r) throw new NotFoundError("Reassignment", reassignmentId);
   if (r.status === "DONE") return r;
+  const size = Math.min(options.batchSize ?? MOVE_BATCH, moveBatchFor(r.targets.length));
   let committed = 0;
   for (let idle = 0; ; ) {
     const batch = await sourceBatch(tenantId, r, size);
@@ -193,13 +218,15 @@ async function moveBatch(tenantId: string, r: Reassignment, planned: Planned[]):
   for (let attempt = 0; planned.length > 0; attempt++) {
     const now = new Date().toISOString();
     const items: TransactItem[] = [];
-    const from = { ownedCount: 0, buyerCount: 0, repeatCount: 0 };
+    const from: Record<string, number> = {};
+    const to = new Map<string, Record<string, number>>();
     for (const { ownership: o, version } of planned) {
+      const target = targetOf({ reassignmentId: r.reassignmentId, targets: r.targets }, o.memberId);
       const change: OwnershipChange = {
         changeId: newId("oc"),
         memberId: o.memberId,
         fromStaffId: r.fromStaffId,
-        toStaffId: r.toStaffId,
+        toStaffId: target,
         reason: "REASSIGNED",
         ...(r.note ? { note: r.note } : {}),
         actor: r.actor,
@@ -220,22 +247,20 @@ async function moveBatch(tenantId: string, r: Reassignment, planned: Planned[]):
         {
           Put: {
             TableName: tableName(),
-            Item: ownershipItem(tenantId, { ...o, staffId: r.toStaffId, assignedAt: now }),
+            Item: ownershipItem(tenantId, { ...o, staffId: target, assignedAt: now }),
             ConditionExpression: "staffId = :from AND orderCount = :c",
             ExpressionAttributeValues: { ":from": r.fromStaffId, ":c": o.orderCount },
           },
         },
         { Put: { TableName: tableName(), Item: { ...staffKeys.ownershipChange(tenantId, o.memberId, now, change.changeId), tenantId, ...change } } },
       );
-      const d = ownedDelta(o.orderCount, 1);
-      from.ownedCount += d.ownedCount;
-      from.buyerCount += d.buyerCount;
-      from.repeatCount += d.repeatCount;
+      const d = ownedDelta(o.memberId, o.orderCount, 1);
+      addInto(from, d, -1);
+      to.set(target, addInto(to.get(target) ?? {}, d));
     }
-    const neg = { ownedCount: -from.ownedCount, buyerCount: -from.buyerCount, repeatCount: -from.repeatCount };
     items.push(
-      counterUpdate(staffKeys.staff(tenantId, r.fromStaffId), {}, neg),
-      counterUpdate(staffKeys.staff(tenantId, r.toStaffId), {}, from),
+      counterUpdate(staffKeys.staff(tenantId, r.fromStaffId), {}, from),
+      ...[...to].map(([staffId, add]) => counterUpdate(staffKeys.staff(tenantId, staffId), {}, add)),
       counterUpdate(staffKeys.reassignment(tenantId, r.fromStaffId, r.reassignmentId), {}, { movedCount: planned.length }),
     );
     try {
@@ -275,14 +300,16 @@ async function finish(tenantId: string, r: Reassignment): Promise<boolean> {
           ExpressionAttributeValues: { ":id": r.reassignmentId, ":zero": 0, ":now": now },
         },
       },
-      {
-        Update: {
-          TableName: tableName(),
-          Key: staffKeys.staff(tenantId, r.toStaffId),
-          UpdateExpression: "DELETE incoming :from SET updatedAt = :now",
-          ExpressionAttributeValues: { ":from": new Set([r.fromStaffId]), ":now": now },
-        },
-      },
+      ...r.targets.map(
+        (t): TransactItem => ({
+          Update: {
+            TableName: tableName(),
+            Key: staffKeys.staff(tenantId, t.staffId),
+            UpdateExpression: "DELETE incoming :from SET updatedAt = :now",
+            ExpressionAttributeValues: { ":from": new Set([r.fromStaffId]), ":now": now },
+          },
+        }),
+      ),
       {
         Update: {
           TableName: tableName(),

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createMember } from "../member/index.js";
 import { getOrder, recordOrder, recordRefund } from "../order/index.js";
@@ -252,6 +253,47 @@ describe("bulk reassignment", () => {
     expect((await getStaff(t, "B", true)).ownedCount).toBe(131);
     // Now A may leave.
     expect((await updateStaff(t, "A", { status: "LEFT" })).status).toBe("LEFT");
+  }, 120_000);
+});
+
+describe("spread reassignment", () => {
+  it("spreads 120 members over three staff members by bucket, exactly, through a crashed mover", async () => {
+    const t = newTenantId();
+    for (const id of ["A", "B", "C", "D"]) await createStaff(t, { staffId: id, name: `Staff ${id}`, role: "SHOPPING_ASSISTANT" });
+    const ids: string[] = [];
+    for (let i = 0; i < 120; i++) ids.push((await createMember(t, { sourceChannel: "WECOM", joinedAt: new Date(Date.UTC(2025, 0, 1, i)).toISOString() }, actor)).memberId);
+    for (let i = 0; i < 30; i++) await recordOrder(t, { orderId: `p${i}`, memberId: ids[i]!, channel: "APP", amount: 10, occurredAt: "2025-02-01T00:00:00Z" }, actor);
+    for (const id of ids) await assignMemberOwner(t, { memberId: id, staffId: "A", reason: "ASSIGNED" }, actor);
+
+    // Independently: bucket = first byte of SHA-256(member id) mod 16; B gets 0-4, C 5-9, D 10-15.
+    const bucket = (id: string) => createHash("sha256").update(id).digest()[0]! % 16;
+    const receiver = (id: string) => (bucket(id) < 5 ? "B" : bucket(id) < 10 ? "C" : "D");
+    const expected = new Map(["B", "C", "D"].map((s) => [s, ids.filter((id) => receiver(id) === s)]));
+    expect([...expected.values()].every((list) => list.length > 20)).toBe(true);
+
+    expect(await code(startReassignment(t, { fromStaffId: "A", toStaffIds: ["B", "B"] }, actor))).toBe("BAD_USER_INPUT");
+    expect(await code(startReassignment(t, { fromStaffId: "A", toStaffIds: ["A", "B"] }, actor))).toBe("BAD_USER_INPUT");
+    const r = await startReassignment(t, { fromStaffId: "A", toStaffIds: ["B", "C", "D"] }, actor);
+    expect(r.targets).toEqual([{ staffId: "B", lo: 0, hi: 5 }, { staffId: "C", lo: 5, hi: 10 }, { staffId: "D", lo: 10, hi: 16 }]);
+    const check = async () => {
+      expect(await effectiveOwners(t, ids)).toEqual(ids.map(receiver));
+      for (const [s, list] of expected) {
+        expect(new Set(await allOwned(t, s, 9)), s).toEqual(new Set(list));
+        const buyers = list.filter((id) => ids.indexOf(id) < 30).length;
+        expect(await effectiveCounts(t, await getStaff(t, s, true)), s).toEqual({ ownedCount: list.length, buyerCount: buyers, repeatCount: 0 });
+      }
+    };
+    await check();
+    await code(moveReassignment(t, "A", r.reassignmentId, { batchSize: 10, crashAfterBatches: 3 }));
+    expect((await getStaff(t, "A", true)).ownedCount).toBe(90);
+    await check();
+    expect((await moveReassignment(t, "A", r.reassignmentId)).status).toBe("DONE");
+    await check();
+    for (const [s, list] of expected) {
+      const stored = await getStaff(t, s, true);
+      expect([stored.ownedCount, stored.incoming], s).toEqual([list.length, undefined]);
+    }
+    expect((await getStaff(t, "A", true)).buckets.owned.every((n) => n === 0)).toBe(true);
   }, 120_000);
 });
 

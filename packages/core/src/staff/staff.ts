@@ -12,7 +12,7 @@ import type { Page, PageArgs } from "../shared/page.js";
 import { checkPattern, requireText } from "../shared/text.js";
 import { findStore } from "../store/read.js";
 import { isStaffId, staffKeys } from "./keys.js";
-import { MAX_STAFF_NAME, STAFF_ROLES, STAFF_STATUSES, type Staff, type StaffRole, type StaffStatus } from "./types.js";
+import { BUCKETS, MAX_STAFF_NAME, STAFF_ROLES, STAFF_STATUSES, type Staff, type StaffRole, type StaffStatus } from "./types.js";
 
 export interface CreateStaffInput {
   /** The brand's own staff id (employee number); generated (`st_<ulid>`) when absent. */
@@ -61,16 +61,26 @@ export function staffIndexKeys(s: Pick<Staff, "tenantId" | "staffId" | "name" | 
   };
 }
 
+/** Attribute names of the per-bucket counters. */
+export const bucketAttr = { owned: (b: number) => `o${b}`, buyers: (b: number) => `y${b}`, repeat: (b: number) => `r${b}` };
+
 export function fromStaffItem(item: Record<string, unknown>): Staff {
-  const s = stripKeys(item) as unknown as Staff & { incoming?: Set<string> | string[] };
+  const raw = stripKeys(item) as Record<string, unknown>;
+  const read = (name: (b: number) => string) => Array.from({ length: BUCKETS }, (_, b) => (raw[name(b)] as number | undefined) ?? 0);
+  const buckets = { owned: read(bucketAttr.owned), buyers: read(bucketAttr.buyers), repeat: read(bucketAttr.repeat) };
+  for (let b = 0; b < BUCKETS; b++) for (const n of [bucketAttr.owned(b), bucketAttr.buyers(b), bucketAttr.repeat(b)]) delete raw[n];
+  const s = raw as unknown as Staff & { incoming?: Set<string> | string[] };
   return {
     ...s,
     ownedCount: s.ownedCount ?? 0,
     buyerCount: s.buyerCount ?? 0,
     repeatCount: s.repeatCount ?? 0,
+    buckets,
     incoming: s.incoming ? [...s.incoming].sort() : undefined,
   };
 }
+
+const withoutBuckets = ({ buckets: _b, ...rest }: Staff) => rest;
 
 /** Creates a staff member (ACTIVE); CONFLICT when the id is taken, NOT_FOUND for an unknown store. */
 export async function createStaff(tenantId: string, input: CreateStaffInput): Promise<Staff> {
@@ -87,12 +97,13 @@ export async function createStaff(tenantId: string, input: CreateStaffInput): Pr
     ownedCount: 0,
     buyerCount: 0,
     repeatCount: 0,
+    buckets: { owned: Array(BUCKETS).fill(0), buyers: Array(BUCKETS).fill(0), repeat: Array(BUCKETS).fill(0) },
     createdAt: now,
     updatedAt: now,
   };
   try {
     await documentClient().send(
-      new PutCommand({ TableName: tableName(), Item: { ...staffKeys.staff(tenantId, staffId), ...staffIndexKeys(staff), ...staff }, ConditionExpression: "attribute_not_exists(pk)" }),
+      new PutCommand({ TableName: tableName(), Item: { ...staffKeys.staff(tenantId, staffId), ...staffIndexKeys(staff), ...withoutBuckets(staff) }, ConditionExpression: "attribute_not_exists(pk)" }),
     );
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`staff member ${staffId} already exists`, { staffId, field: "id" });

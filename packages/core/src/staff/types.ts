@@ -11,10 +11,23 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 export const STAFF_STATUSES = ["ACTIVE", "LEFT"] as const;
 export type StaffStatus = (typeof STAFF_STATUSES)[number];
 
-/** A reassignment of every member a staff member owns to another, while the mover runs. */
+/**
+ * Members are spread over BUCKETS buckets by a hash of their id (`bucketOf`); a reassignment to
+ * several staff members gives each a contiguous range of buckets.
+ */
+export const BUCKETS = 16;
+
+/** One receiver of a reassignment: the members in buckets `lo` <= b < `hi`. */
+export interface ReassignmentTarget {
+  staffId: string;
+  lo: number;
+  hi: number;
+}
+
+/** A reassignment of every member a staff member owns to one or more others, while the mover runs. */
 export interface ActiveReassignment {
   reassignmentId: string;
-  toStaffId: string;
+  targets: ReassignmentTarget[];
 }
 
 export interface Staff {
@@ -32,6 +45,8 @@ export interface Staff {
   ownedCount: number;
   buyerCount: number;
   repeatCount: number;
+  /** The same three counters per member bucket (attributes `o<b>`, `y<b>`, `r<b>`), so a spread reassignment's share is exact. */
+  buckets: { owned: number[]; buyers: number[]; repeat: number[] };
   /** Set while this staff member's members are being moved to another (readers honour it). */
   reassignment?: ActiveReassignment;
   /** Staff members whose members are being moved to this one (the inverse of `reassignment`). */
@@ -79,7 +94,8 @@ export interface Reassignment {
   tenantId: string;
   reassignmentId: string;
   fromStaffId: string;
-  toStaffId: string;
+  /** One receiver, or several sharing the members by bucket. */
+  targets: ReassignmentTarget[];
   status: ReassignmentStatus;
   /** Members the source owned when the reassignment started (what the mover has to move). */
   memberCount: number;

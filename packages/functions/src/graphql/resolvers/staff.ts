@@ -134,7 +134,7 @@ export const staffResolvers: Resolvers = {
   Reassignment: {
     id: (r: Staff.Reassignment) => r.reassignmentId,
     from: (r: Staff.Reassignment, _: unknown, ctx: Context) => staffOf(ctx, r.fromStaffId),
-    to: (r: Staff.Reassignment, _: unknown, ctx: Context) => staffOf(ctx, r.toStaffId),
+    to: async (r: Staff.Reassignment, _: unknown, ctx: Context) => (await staffById(ctx).loadMany(r.targets.map((t) => t.staffId))).filter((s) => s && !(s instanceof Error)),
   },
   OwnershipChange: {
     id: (c: Staff.OwnershipChange) => c.changeId,
