@@ -1,3 +1,4 @@
+import { countRequests } from "@growth/core/db";
 import { createMember, setReferrer } from "@growth/core/member";
 import { recordOrder } from "@growth/core/order";
 import { assignMemberOwner, createStaff } from "@growth/core/staff";
@@ -111,6 +112,24 @@ describe("staff through GraphQL", () => {
     expect(settings.data!.updateStaffSettings.settings.attributionWindowDays).toBe(14);
     expect(codes(await executeOperation(`mutation { updateStaffSettings(input: { attributionWindowDays: 91 }) { settings { attributionWindowDays } } }`, {}, { tenant }))).toEqual(["BAD_USER_INPUT"]);
     expect((await executeOperation(`{ staffSettings { attributionWindowDays } }`, {}, { tenant, role: "ANALYST" })).data!.staffSettings.attributionWindowDays).toBe(14);
+  });
+});
+
+describe("owners in a member list", () => {
+  it("cost two BatchGetItems for a page of 30 members (OWNER items, then their staff), whoever the caller", async () => {
+    const tenant = newTenantId();
+    for (const id of ["A", "B", "C"]) await createStaff(tenant, { staffId: id, name: `Staff ${id}`, role: "SHOPPING_ASSISTANT" });
+    for (let i = 0; i < 30; i++) {
+      const m = await createMember(tenant, { sourceChannel: "WECOM" }, actor);
+      await assignMemberOwner(tenant, { memberId: m.memberId, staffId: ["A", "B", "C"][i % 3]! }, actor);
+    }
+    const shards = 4;
+    const q = `{ members(first: 30) { edges { node { id owner { id name } } } } }`;
+    const { result, tally } = await countRequests(() => executeOperation(q, {}, { tenant }));
+    expect(result.errors).toBeUndefined();
+    const owners = result.data!.members.edges.map((e: { node: { owner: { id: string } } }) => e.node.owner.id);
+    expect([owners.filter((o: string) => o === "A").length, owners.filter((o: string) => o === "B").length, owners.filter((o: string) => o === "C").length]).toEqual([10, 10, 10]);
+    expect(tally.byCommand).toEqual({ QueryCommand: shards, BatchGetItemCommand: 2 });
   });
 });
 
