@@ -205,8 +205,10 @@ describe("Jobs stack", () => {
     expect(TASK_SCHEDULES).toEqual([
       { task: "content-publish", cron: "rate(1 minute)", description: "every minute" },
       { task: "campaign-lifecycle", cron: "rate(1 minute)", description: "every minute" },
+      { task: "staff-reassign", cron: "rate(5 minutes)", description: "every 5 minutes" },
     ]);
     expect(Object.values(jobs.findResources("AWS::Events::Rule")).filter((r) => r.Properties.Description.startsWith("campaign-lifecycle for "))).toHaveLength(2);
+    expect(Object.values(jobs.findResources("AWS::Events::Rule")).filter((r) => r.Properties.Description.startsWith("staff-reassign for "))).toHaveLength(2);
     const rules = Object.values(jobs.findResources("AWS::Events::Rule")).filter((r) => r.Properties.Description.startsWith("content-publish for "));
     expect(rules).toHaveLength(2);
     const taskFn = functionId(TASK_HANDLER);

@@ -7,3 +7,4 @@ export { DEMO_COUPON_ID, DEMO_PARTNER_ID, DEMO_REFERRAL_CAMPAIGN_ID, issueDemoCo
 export { DEMO_REFERRAL_CHAIN, loadDemoReferrals } from "./referrals.js";
 export { demoNonMemberSales, ensureDemoNonMemberSales } from "./nonmember-sales.js";
 export { DEMO_SERVICE_STAFF, demoTickets, ensureDemoService, loadDemoService, type DemoTicket, type DemoServiceResult } from "./service.js";
+export { demoOwnerOf, demoStaff, demoTouchOf, ensureDemoStaff } from "./staff.js";

@@ -11,6 +11,7 @@ import { ensureDemoSegments } from "./segments.js";
 import { loadDemoCampaigns } from "./campaigns.js";
 import { demoSurveysByMember, demoTickets } from "./service.js";
 import { writeDemoSpend } from "./spend.js";
+import { ensureDemoStaff, loadDemoMemberStaff } from "./staff.js";
 
 /**
  * Writes a demo plan through the domain functions (createMember, recordOrders, recordRefund,
@@ -34,6 +35,11 @@ export interface DemoLoadOptions {
   /** Members written at the same time. Default 16. */
   concurrency?: number;
   onProgress?: (progress: DemoProgress) => void;
+  /**
+   * Also load the demo's staff (shopping assistants owning WeCom and store sign-ups, their touches;
+   * demo/staff.ts). Off by default, so the plan's items stay those the bulk loader writes.
+   */
+  staff?: boolean;
 }
 
 export interface DemoCounts {
@@ -97,6 +103,9 @@ export async function loadDemoBrand(tenantId: string, options: DemoLoadOptions =
     }
   }
 
+  // Staff before the members, so their touches attribute the members' orders.
+  const staffHook = options.staff ? (await ensureDemoStaff(tenantId, plan), (m: DemoMember) => loadDemoMemberStaff(tenantId, m, plan)) : undefined;
+
   // Segments (empty until the segments job or a refresh) and content before the members, so
   // the members' events and attributed orders move the content counters.
   report("content");
@@ -133,7 +142,7 @@ export async function loadDemoBrand(tenantId: string, options: DemoLoadOptions =
   const authorAt = todo.findIndex((t) => t.member.memberId === authorId);
   if (authorAt >= 0) {
     const [author] = todo.splice(authorAt, 1);
-    await withRetries(() => loadMember(tenantId, author!.member, author!.stored, sentinel, finished, stores, written));
+    await withRetries(() => loadMember(tenantId, author!.member, author!.stored, sentinel, finished, stores, written, staffHook));
     membersDone++;
     signals.get(authorId)?.();
   }
@@ -144,7 +153,7 @@ export async function loadDemoBrand(tenantId: string, options: DemoLoadOptions =
     while (failure === undefined && next < todo.length) {
       const task = todo[next++]!;
       try {
-        await withRetries(() => loadMember(tenantId, task.member, task.stored, sentinel, finished, stores, written));
+        await withRetries(() => loadMember(tenantId, task.member, task.stored, sentinel, finished, stores, written, staffHook));
         membersDone++;
         report("members");
       } catch (error) {
@@ -248,12 +257,15 @@ async function loadMember(
   finished: Map<string, Promise<void>>,
   stores: KeyedLock,
   written: { members: number; orders: number; refunds: number; events: number; redemptions: number },
+  staffHook?: (m: DemoMember) => Promise<void>,
 ): Promise<void> {
   let member = stored;
   if (!member) {
     if (m.referrerId) await finished.get(m.referrerId);
     member = await create(tenantId, m, written);
   }
+  // Owner and touch before the orders (both idempotent), so the touch attributes them.
+  if (staffHook) await staffHook(m);
 
   // Consent changes after joining: each flips one kind once, so the stored flag says whether it is done.
   for (const c of m.consentChanges) {

@@ -13,6 +13,7 @@ import { attributeOrder, ordersCampaignWrites } from "../campaign/results/orders
 import { boostNote, boostOrder, multipliersFor } from "../multiplier/apply.js";
 import { planReferralRewards, REFERRAL_REWARD_ITEMS } from "../referral/rewards.js";
 import type { Campaign } from "../campaign/types.js";
+import { STAFF_FIXED_ITEMS, STAFF_ITEMS_PER_DAY, staffOrderWrites } from "../staff/orders.js";
 import { fromOrderItem, newOrder, orderItem } from "./item.js";
 import type { Order } from "./types.js";
 import { cleanOrder, type CleanOrder, type OrderInput } from "./validate.js";
@@ -25,12 +26,13 @@ const ORDERS_PER_TRANSACTION = 40;
  * the referral rewards of a member's first order up to REFERRAL_REWARD_ITEMS (kept free in every
  * chunk, since which chunk holds a first order is only known once the member is read).
  */
-const ITEMS_PER_TRANSACTION = 96 - REFERRAL_REWARD_ITEMS;
+const ITEMS_PER_TRANSACTION = 96 - REFERRAL_REWARD_ITEMS - STAFF_FIXED_ITEMS;
 
 /**
  * Splits orders into transactions that fit: each order costs its item and a ledger entry,
  * each distinct store one update, each distinct content item a check and a counter update,
- * each distinct campaign named a counter update and the member's funnel item.
+ * each distinct campaign named a counter update and the member's funnel item, each distinct
+ * UTC date the staff day counters of up to two local days (staff/orders.ts).
  */
 export function chunkOrders(orders: CleanOrder[]): CleanOrder[][] {
   const chunks: CleanOrder[][] = [];
@@ -39,9 +41,11 @@ export function chunkOrders(orders: CleanOrder[]): CleanOrder[][] {
   const stores = new Set<string>();
   const contents = new Set<string>();
   const campaigns = new Set<string>();
+  const dates = new Set<string>();
   for (const o of orders) {
     const costOf = () =>
-      2 + (o.storeId && !stores.has(o.storeId) ? 1 : 0) + (o.contentId && !contents.has(o.contentId) ? 2 : 0) + (o.campaignId && !campaigns.has(o.campaignId) ? 2 : 0);
+      2 + (o.storeId && !stores.has(o.storeId) ? 1 : 0) + (o.contentId && !contents.has(o.contentId) ? 2 : 0) + (o.campaignId && !campaigns.has(o.campaignId) ? 2 : 0) +
+      (dates.has(o.occurredAt.slice(0, 10)) ? 0 : 2 * STAFF_ITEMS_PER_DAY);
     if (chunk.length > 0 && (chunk.length >= ORDERS_PER_TRANSACTION || cost + costOf() > ITEMS_PER_TRANSACTION)) {
       chunks.push(chunk);
       chunk = [];
@@ -49,12 +53,14 @@ export function chunkOrders(orders: CleanOrder[]): CleanOrder[][] {
       stores.clear();
       contents.clear();
       campaigns.clear();
+      dates.clear();
     }
     cost += costOf();
     chunk.push(o);
     if (o.storeId) stores.add(o.storeId);
     if (o.contentId) contents.add(o.contentId);
     if (o.campaignId) campaigns.add(o.campaignId);
+    dates.add(o.occurredAt.slice(0, 10));
   }
   if (chunk.length > 0) chunks.push(chunk);
   return chunks;
@@ -155,8 +161,11 @@ async function writeChunk(
       let first = member.firstOrderAt;
       let last = member.lastOrderAt;
       let active = member.lastActiveAt;
+      // The member's owner and the staff member a recent staff touch attributes orders to.
+      const staff = await staffOrderWrites(tenantId, member, orders, settings.timeZone);
       for (const o of orders) {
         const order = newOrder(tenantId, memberId, o, settings, by.source, now);
+        Object.assign(order, staff.staffOf(o.orderId));
         // Attribution: the campaign named, else the member's last touch within the window.
         const attributed = attributeOrder(o, member, settings.attributionWindowDays);
         if (attributed) Object.assign(order, attributed);
@@ -219,6 +228,8 @@ async function writeChunk(
         itemOrder.push(...rewards.items.map(() => "referral"));
         points += rewards.inviteePoints;
       }
+      items.push(...staff.items);
+      while (itemOrder.length < items.length) itemOrder.push(undefined);
       // The member's daily buckets (segment rules with a window), in the same transaction.
       items.push(await activityPut(tenantId, memberId, (a) => orders.forEach((o) => addOrder(a, o)), { zone: settings.timeZone }));
       itemOrder.push(undefined);

@@ -15,6 +15,8 @@ import { hash } from "./validate.js";
 import { activityPut, addRefund } from "../segment/activity.js";
 import { refundConversionWrite } from "../content/engagement.js";
 import { refundCampaignWrites } from "../campaign/results/orders.js";
+import { refundStaffWrites } from "../staff/orders.js";
+import { getSettings } from "../tenant/settings.js";
 
 export interface RefundInput {
   refundId: string;
@@ -81,6 +83,7 @@ export async function recordRefund(tenantId: string, input: RefundInput, by: { a
         }
         if (order.contentId) items.push(refundConversionWrite(tenantId, order.memberId, order.contentId, amountMinor));
         items.push(...(await refundCampaignWrites(tenantId, member, order.campaignId, amountMinor)));
+        items.push(...refundStaffWrites(tenantId, order, amountMinor, occurredAt, (await getSettings(tenantId)).timeZone));
         // Lowers the net of the day the order was placed in the member's daily buckets.
         items.push(await activityPut(tenantId, order.memberId, (a) => addRefund(a, { orderOccurredAt: order.occurredAt, amountMinor })));
         return {

@@ -35,6 +35,10 @@ export interface Order {
   contentId?: string;
   /** The points multiplier campaign that multiplied `pointsEarned` (multiplier/apply.ts), if any. */
   pointsBoost?: PointsBoost;
+  /** The member's owner (staff) in effect when the order was recorded (staff/orders.ts). */
+  ownerStaffId?: string;
+  /** The staff member the order is attributed to: the latest staff touch within the window. */
+  staffId?: string;
   fingerprint: string;
   source: "API" | "IMPORT";
   createdAt: string;

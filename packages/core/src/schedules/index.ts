@@ -37,6 +37,8 @@ export const TASK_SCHEDULES: TaskSchedule[] = [
   { task: "content-publish", cron: "rate(1 minute)", description: "every minute" },
   // Readers already see the schedule applied; this keeps the campaigns' status lists in step.
   { task: "campaign-lifecycle", cron: "rate(1 minute)", description: "every minute" },
+  // Readers already see a started reassignment's target as owner; this finishes a stopped mover.
+  { task: "staff-reassign", cron: "rate(5 minutes)", description: "every 5 minutes" },
 ];
 
 /** Every scheduled job; a new one adds its entry here. */

@@ -1,6 +1,7 @@
 import { applyCampaignSchedules } from "../campaign/status.js";
 import { publishDueContent } from "../content/publish.js";
 import { ValidationError } from "../shared/errors.js";
+import { resumeReassignments } from "../staff/reassign.js";
 
 /**
  * Tasks: small scheduled chores that read by key (a Query over one list), unlike jobs, which
@@ -68,4 +69,9 @@ defineTask("content-publish", "publish scheduled content items whose time has co
 defineTask("campaign-lifecycle", "start scheduled campaigns and end live ones as their schedule says", async (tenantId, now) => {
   const r = await applyCampaignSchedules(tenantId, now);
   return { changed: r.started.length + r.ended.length > 0, summary: `${r.started.length} started, ${r.ended.length} ended${some([...r.started, ...r.ended])}` };
+});
+
+defineTask("staff-reassign", "finish bulk staff reassignments whose mover stopped (readers already see the new owner)", async (tenantId) => {
+  const r = await resumeReassignments(tenantId);
+  return { changed: r.resumed.length > 0, summary: `${r.resumed.length} reassignment(s) finished${some(r.resumed)}` };
 });

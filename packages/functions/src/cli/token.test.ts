@@ -15,6 +15,15 @@ describe("npm run token", () => {
     expect(claims.exp - claims.iat).toBe(30 * 60);
   });
 
+  it("binds a token to a staff member with --staff (claim staffId)", async () => {
+    const result = await run(["--tenant", "acme", "--role", "OPERATOR", "--sub", "lina", "--staff", "sa-lina"]);
+    expect(result.code).toBe(0);
+    await expect(authenticate(`Bearer ${result.stdout}`)).resolves.toEqual({ kind: "USER", principalId: "lina", tenantId: "acme", role: "OPERATOR", staffId: "sa-lina" });
+    const bad = await run(["--tenant", "acme", "--role", "OPERATOR", "--staff", "a#b"]);
+    expect(bad.code).toBe(2);
+    expect(String(bad.stderr).split("\n")[0]).toMatch(/^error: staff must be 1-100 letters/);
+  });
+
   it("explains bad arguments on one line, with usage, and exit code 2", async () => {
     const cases: [string[], RegExp][] = [
       [["--role", "ADMIN"], /^error: --tenant is required$/],

@@ -4,12 +4,13 @@ import { isRole, ROLES, signLocalToken } from "../graphql/auth.js";
 
 /**
  * Prints a signed local JWT for the API:
- *   npm run token -- --tenant <id> --role <ADMIN|OPERATOR|ANALYST> [--sub <id>] [--expires 12h]
+ *   npm run token -- --tenant <id> --role <ADMIN|OPERATOR|ANALYST> [--sub <id>] [--staff <id>] [--expires 12h]
+ * `--staff` binds the token to a staff member: an OPERATOR so bound sees only its own members.
  * Use it as `Authorization: Bearer <token>` against `npm start` (or anything verifying with
  * the same JWT_SECRET).
  */
 
-export const USAGE = `usage: npm run token -- --tenant <id> --role <${ROLES.join("|")}> [--sub <id>] [--expires 12h]`;
+export const USAGE = `usage: npm run token -- --tenant <id> --role <${ROLES.join("|")}> [--sub <id>] [--staff <id>] [--expires 12h]`;
 
 export interface CliResult {
   code: number;
@@ -18,7 +19,7 @@ export interface CliResult {
 }
 
 export async function run(argv: string[]): Promise<CliResult> {
-  let values: { tenant?: string; role?: string; sub?: string; expires?: string; help?: boolean };
+  let values: { tenant?: string; role?: string; sub?: string; staff?: string; expires?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -26,6 +27,7 @@ export async function run(argv: string[]): Promise<CliResult> {
         tenant: { type: "string", short: "t" },
         role: { type: "string", short: "r" },
         sub: { type: "string", short: "s" },
+        staff: { type: "string" },
         expires: { type: "string", short: "e" },
         help: { type: "boolean", short: "h" },
       },
@@ -41,7 +43,7 @@ export async function run(argv: string[]): Promise<CliResult> {
   const role = values.role.toUpperCase();
   if (!isRole(role)) return fail(`--role must be one of ${ROLES.join(", ")} (got "${values.role}")`);
   try {
-    const token = await signLocalToken({ tenant: values.tenant, role, sub: values.sub, expiresIn: values.expires });
+    const token = await signLocalToken({ tenant: values.tenant, role, sub: values.sub, expiresIn: values.expires, staffId: values.staff });
     return { code: 0, stdout: token };
   } catch (error) {
     return fail((error as Error).message);

@@ -101,6 +101,15 @@ describe("authenticate (local HS256)", () => {
     expect(await codeOf(authenticate(`Bearer ${missing}`))).toMatchObject({ code: "UNAUTHENTICATED" });
   });
 
+  it("reads an optional staffId claim and rejects a malformed one", async () => {
+    const bound = await rawToken({ sub: "u", tenant: "acme", role: "OPERATOR", staffId: "sa-lina" });
+    expect(await authenticate(`Bearer ${bound}`)).toEqual({ kind: "USER", principalId: "u", tenantId: "acme", role: "OPERATOR", staffId: "sa-lina" });
+    for (const staffId of ["a#b", "", "x".repeat(101), 7]) {
+      const token = await rawToken({ sub: "u", tenant: "acme", role: "OPERATOR", staffId });
+      expect(await codeOf(authenticate(`Bearer ${token}`))).toEqual({ code: "UNAUTHENTICATED", message: "The token's staffId claim is invalid" });
+    }
+  });
+
   it("rejects a role that is not allowed", async () => {
     for (const role of ["SUPERUSER", "admin", "PARTNER", undefined]) {
       const token = await rawToken({ sub: "u", tenant: "acme", role });

@@ -23,13 +23,19 @@ export const ROLES = ["ADMIN", "OPERATOR", "ANALYST"] as const;
 export type Role = (typeof ROLES)[number];
 
 export type Principal =
-  | { kind: "USER"; principalId: string; tenantId: string; role: Role }
+  /**
+   * A brand user. `staffId` (claim `staffId`) binds the token to a staff member: an OPERATOR so
+   * bound sees and changes only the members that staff member owns (member-scope.ts).
+   */
+  | { kind: "USER"; principalId: string; tenantId: string; role: Role; staffId?: string }
   /** A partner brand's API key (co-marketing): sees only its joint campaigns, as aggregates. */
   | { kind: "PARTNER"; principalId: string; tenantId: string; partnerId: string };
 
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** Printable ASCII without spaces: covers UUIDs, `auth0|...`, Cognito subs. */
 const SUBJECT_PATTERN = /^[\x21-\x7e]{1,128}$/;
+/** Staff ids are client-style ids (core/src/staff). */
+const STAFF_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,100}$/;
 const MAX_HEADER_LENGTH = 8192;
 const CLOCK_TOLERANCE_SECONDS = 5;
 const LOCAL_ISSUER = "growth-local";
@@ -135,11 +141,12 @@ function keySourceDown(error: unknown): DomainError {
 }
 
 function principalFromClaims(payload: JWTPayload): Principal {
-  const { sub, tenant, role } = payload as JWTPayload & { tenant?: unknown; role?: unknown };
+  const { sub, tenant, role, staffId } = payload as JWTPayload & { tenant?: unknown; role?: unknown; staffId?: unknown };
   if (typeof sub !== "string" || !SUBJECT_PATTERN.test(sub)) throw unauthenticated("The token's sub claim is missing or invalid");
   if (typeof tenant !== "string" || !TENANT_ID_PATTERN.test(tenant)) throw unauthenticated("The token's tenant claim is missing or invalid");
   if (!isRole(role)) throw unauthenticated("The token's role claim is missing or invalid");
-  return { kind: "USER", principalId: sub, tenantId: tenant, role };
+  if (staffId !== undefined && (typeof staffId !== "string" || !STAFF_ID_PATTERN.test(staffId))) throw unauthenticated("The token's staffId claim is invalid");
+  return { kind: "USER", principalId: sub, tenantId: tenant, role, ...(staffId ? { staffId } : {}) };
 }
 
 // --- local tokens ----------------------------------------------------------------------
@@ -151,20 +158,23 @@ export interface LocalTokenInput {
   sub?: string;
   /** A jose time span: "12h" (default), "30m", "7d". */
   expiresIn?: string;
+  /** Binds the token to a staff member (claim `staffId`). */
+  staffId?: string;
 }
 
 /**
  * Signs an HS256 token the API accepts when it is not using a JWKS: for `npm run token`, tests
  * and `npm start`. Throws a plain Error with a one-line reason on bad input.
  */
-export async function signLocalToken({ tenant, role, sub, expiresIn = "12h" }: LocalTokenInput): Promise<string> {
+export async function signLocalToken({ tenant, role, sub, expiresIn = "12h", staffId }: LocalTokenInput): Promise<string> {
   if (!TENANT_ID_PATTERN.test(tenant)) throw new Error(`tenant must be 1-64 letters, digits, '_' or '-' (got "${tenant}")`);
   if (!isRole(role)) throw new Error(`role must be one of ${ROLES.join(", ")} (got "${String(role)}")`);
   const subject = sub ?? `local-${role.toLowerCase()}`;
   if (!SUBJECT_PATTERN.test(subject)) throw new Error(`sub must be 1-128 printable characters without spaces (got "${subject}")`);
+  if (staffId !== undefined && !STAFF_ID_PATTERN.test(staffId)) throw new Error(`staff must be 1-100 letters, digits or _.:- (got "${staffId}")`);
   const v = verifier();
   if (v.mode !== "hs256") throw new Error("JWT_JWKS_URL is set: the API only accepts tokens from the identity provider");
-  let jwt = new SignJWT({ tenant, role })
+  let jwt = new SignJWT({ tenant, role, ...(staffId ? { staffId } : {}) })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(subject)
     .setIssuer(v.issuer)

@@ -8,6 +8,7 @@ import { signLocalToken, type Role } from "./auth.js";
 import { buildContext, type Context } from "./context.js";
 import { formatError, withRequestId } from "./errors.js";
 import { armor, queryLimits } from "./limits.js";
+import { applyMemberScope } from "./member-scope.js";
 import { applyPermissions, assertMatrixCoversSchema } from "./permissions.js";
 import { resolverMaps, type Resolvers } from "./resolvers/index.js";
 import { typeDefs } from "./typedefs.js";
@@ -49,7 +50,8 @@ const executableSchema = makeExecutableSchema<Context>({
 });
 assertMatrixCoversSchema(executableSchema);
 
-export const schema = applyPermissions(executableSchema);
+// The member scope of staff-bound tokens inside the permission check (authorisation first).
+export const schema = applyPermissions(applyMemberScope(executableSchema));
 
 const deployed = isDeployed();
 const limits = queryLimits();
@@ -89,6 +91,8 @@ export interface ExecuteOptions {
   tenant?: string;
   role?: Role;
   sub?: string;
+  /** Binds the signed token to a staff member (claim `staffId`). */
+  staffId?: string;
   /** A raw Authorization header instead of a signed token; `null` sends none. */
   authorization?: string | null;
   requestId?: string;
@@ -116,7 +120,7 @@ export async function executeOperation<TData = Record<string, any>>(
   let authorization: string | null | undefined = options.authorization;
   if (authorization === undefined) {
     if (!options.tenant) throw new Error("executeOperation needs a tenant (or an explicit authorization, null for none)");
-    authorization = `Bearer ${await signLocalToken({ tenant: options.tenant, role: options.role ?? "ADMIN", sub: options.sub })}`;
+    authorization = `Bearer ${await signLocalToken({ tenant: options.tenant, role: options.role ?? "ADMIN", sub: options.sub, staffId: options.staffId })}`;
   }
   return withRequestId(requestId, async () => {
     let contextValue: Context;

@@ -274,6 +274,7 @@ async function demo(members: number): Promise<boolean> {
   try {
     const result = await loadDemoBrand(DEMO_TENANT, {
       members,
+      staff: true,
       onProgress: (p) => {
         if (stopping) return;
         bar?.update(p.membersDone, { orders: p.written.orders, events: p.written.events });

@@ -15,6 +15,7 @@ import { pointsResolvers } from "./points.js";
 import { referralResolvers } from "./referral.js";
 import { segmentResolvers } from "./segment.js";
 import { serviceResolvers } from "./service.js";
+import { staffResolvers } from "./staff.js";
 import { storeResolvers } from "./store.js";
 import { tenantResolvers } from "./tenant.js";
 
@@ -23,6 +24,6 @@ import { tenantResolvers } from "./tenant.js";
  * `Resolvers` map (and calling `definePermissions` for its root fields), then list it here.
  * The maps are merged by `makeExecutableSchema`; a type or field defined twice is an error.
  */
-export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers, kpiResolvers, segmentResolvers, contentResolvers, campaignResolvers, couponResolvers, partnerResolvers, referralResolvers, multiplierResolvers, journeyResolvers, analyticsResolvers, serviceResolvers];
+export const resolverMaps: Resolvers[] = [baseResolvers, tenantResolvers, memberResolvers, orderResolvers, eventResolvers, pointsResolvers, storeResolvers, metricsResolvers, kpiResolvers, segmentResolvers, contentResolvers, campaignResolvers, couponResolvers, partnerResolvers, referralResolvers, multiplierResolvers, journeyResolvers, analyticsResolvers, serviceResolvers, staffResolvers];
 
 export type { Resolvers } from "./base.js";
