@@ -8,7 +8,7 @@ import { createMember } from "../member/create.js";
 import { getServiceMetrics, getTickets, openTicket, respondToTicket, changeTicketStatus } from "../service/index.js";
 import { actor, newTenantId } from "../test/tenant.js";
 import { DEMO_ANCHOR, generateDemoBrand, loadDemoBrand } from "./index.js";
-import { demoTickets, loadDemoService, type DemoTicket } from "./service.js";
+import { demoTickets, ensureDemoServiceStaff, loadDemoService, type DemoTicket } from "./service.js";
 
 const SLA = 168 * 3_600_000;
 
@@ -40,6 +40,7 @@ describe("demo service desk", () => {
     for (const m of plan.members.filter((p) => members.has(p.memberId))) await createMember(tenant, { memberId: m.memberId, name: m.name, sourceChannel: m.sourceChannel, joinedAt: m.joinedAt }, actor);
 
     // A load stopped after the first ticket's first step.
+    await ensureDemoServiceStaff(tenant);
     const first = tickets[0]!;
     await openTicket(tenant, { ticketId: first.ticketId, memberId: first.memberId, channel: first.channel, category: first.category, priority: first.priority, subject: first.subject, assigneeStaffId: first.assigneeStaffId, openedByMember: first.openedByMember }, actor, new Date(first.openedAt));
     const s0 = first.steps[0]!;

@@ -1,3 +1,4 @@
+import { createStaff, findStaff } from "../staff/staff.js";
 import type { Channel } from "../member/types.js";
 import { getTickets, openTicket } from "../service/store.js";
 import { submitTicketSurvey } from "../service/survey.js";
@@ -22,6 +23,7 @@ import { Random } from "./random.js";
 
 /** The demo's service staff (plain staff ids, as tickets hold them). */
 export const DEMO_SERVICE_STAFF = ["staff-lin", "staff-chen", "staff-wang", "staff-zhou"] as const;
+const DEMO_SERVICE_STAFF_NAMES = ["客服林悦", "客服陈晨", "客服王芳", "客服周航"] as const;
 
 export interface DemoTicketStep {
   at: string;
@@ -147,7 +149,15 @@ export interface DemoServiceResult {
  * Writes the demo's tickets into a tenant whose demo members are loaded, each step with the
  * clock at its time. Resumable: a ticket's stored revision says how many of its steps are done.
  */
+/** The service desk's agents, as staff members (a ticket's assignee must be one); once. */
+export async function ensureDemoServiceStaff(tenantId: string): Promise<void> {
+  for (const [i, staffId] of DEMO_SERVICE_STAFF.entries()) {
+    if (!(await findStaff(tenantId, staffId))) await createStaff(tenantId, { staffId, name: DEMO_SERVICE_STAFF_NAMES[i]!, role: "SERVICE_AGENT" });
+  }
+}
+
 export async function loadDemoService(tenantId: string, plan: DemoPlan, concurrency = 8): Promise<DemoServiceResult> {
+  await ensureDemoServiceStaff(tenantId);
   const tickets = demoTickets(plan);
   const stored = await getTickets(tenantId, tickets.map((t) => t.ticketId));
   let opened = 0;

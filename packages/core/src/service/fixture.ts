@@ -1,3 +1,4 @@
+import { createStaff, findStaff } from "../staff/staff.js";
 import { DateTime } from "luxon";
 import { createMember } from "../member/create.js";
 import { actor } from "../test/tenant.js";
@@ -24,10 +25,16 @@ const H = 3_600_000;
  * | F | 03-11 20:00 | WECHAT_OA | s1 | — (due 03-12 20:00) | — | — |
  * | G | 03-11 09:00 | WECOM | s1 | resolved +2h without a reply (7,200,000) | +2h, reopened +3h, resolved +4h | 9 at +2.5h, 8 at +5h |
  */
+/** Service agents to assign tickets to (staff members must exist and not have left). */
+export async function ensureServiceAgents(tenant: string, ids: readonly string[]): Promise<void> {
+  for (const staffId of ids) if (!(await findStaff(tenant, staffId))) await createStaff(tenant, { staffId, name: `Agent ${staffId}`, role: "SERVICE_AGENT" });
+}
+
 export async function loadServiceFixture(tenant: string): Promise<void> {
   await updateSettings(tenant, { serviceResponseSlaHours: 24 });
   forgetSettings(tenant);
   const member = (await createMember(tenant, { name: "Ann", sourceChannel: "WECOM" }, actor)).memberId;
+  await ensureServiceAgents(tenant, ["s1", "s2"]);
   const open = (local: string, channel: string, assigneeStaffId?: string) =>
     openTicket(tenant, { memberId: member, channel, category: "ORDER", subject: "Where is my parcel?", assigneeStaffId }, actor, sh(local));
   const reply = (id: string, at: Date) => respondToTicket(tenant, { ticketId: id, message: "On it" }, actor, at);

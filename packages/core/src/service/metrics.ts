@@ -211,3 +211,16 @@ export async function getServiceMetrics(tenantId: string, range: { from: string;
   ]);
   return computeServiceMetrics(ticketLists.flat().map(ticketFact), surveys.map(surveyFact), { from: range.from, to: range.to, at: now.getTime() });
 }
+
+/**
+ * The service values of one staff member's tickets opened in local days `from`..`to` (a staff
+ * member's results, up to a year): the assignee lists (gsi3, one per status) over the creation
+ * range, never a scan. Surveys are not included (their list is brand-wide).
+ */
+export async function getAssigneeServiceValues(tenantId: string, staffId: string, range: { from: string; to: string }, now = new Date()): Promise<ServiceValues> {
+  const zone = (await getSettings(tenantId)).timeZone;
+  const start = startOfLocalDay(range.from, zone);
+  const end = asOfCutoff(range.to, zone);
+  const lists = await Promise.all(TICKET_STATUSES.map((s) => queryAll<Ticket>({ index: "gsi3", pk: ticketKeys.staffList(tenantId, staffId, s), skFrom: start, skTo: end })));
+  return serviceValues(lists.flat().map(ticketFact), [], now.getTime());
+}

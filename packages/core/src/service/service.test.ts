@@ -13,7 +13,7 @@ import { DomainError } from "../shared/errors.js";
 import { actor, newTenantId } from "../test/tenant.js";
 import { forgetSettings, updateSettings } from "../tenant/settings.js";
 import { listTickets, listTicketsAwaitingResponse, listTicketTimeline } from "./list.js";
-import { loadServiceFixture } from "./fixture.js";
+import { ensureServiceAgents, loadServiceFixture } from "./fixture.js";
 import { getServiceMetrics, median, percentile } from "./metrics.js";
 import { getTicket, openTicket } from "./store.js";
 import { submitTicketSurvey, surveyEventId } from "./survey.js";
@@ -42,6 +42,7 @@ const base = (memberId: string) => ({ memberId, channel: "WECOM", category: "ORD
 describe("ticket workflow", () => {
   it("follows the transition table, names the valid moves, conditions writes on the revision and keeps a timeline", async () => {
     const tenant = newTenantId("svc");
+    await ensureServiceAgents(tenant, ["staff-li"]);
     const member = await memberOf(tenant);
     const t0 = sh("2026-03-01T09:00:00.000");
     const opened = await openTicket(tenant, { ...base(member), priority: "HIGH", description: "Ordered on the 25th", assigneeStaffId: "staff-li" }, actor, t0);
@@ -107,6 +108,7 @@ describe("ticket workflow", () => {
     expect(await bad({ subject: "x".repeat(201) })).toBe("BAD_USER_INPUT");
     expect(await bad({ description: "x".repeat(4001) })).toBe("BAD_USER_INPUT");
     expect(await bad({ assigneeStaffId: "li#1" })).toBe("BAD_USER_INPUT");
+    expect(await bad({ assigneeStaffId: "nobody" })).toBe("NOT_FOUND"); // staff members must exist
     expect(await bad({ memberId: "m_missing" })).toBe("NOT_FOUND");
     const ok = await openTicket(tenant, { ...base(member), subject: "x".repeat(200), openedByMember: true }, actor, now);
     expect(ok).toMatchObject({ priority: "NORMAL", openedBy: "member" });
@@ -210,6 +212,7 @@ describe("satisfaction survey", () => {
 describe("ticket lists", () => {
   it("lists by status, by assignee (any or one status) and by member, newest first, with signed cursors", async () => {
     const tenant = newTenantId("lst");
+    await ensureServiceAgents(tenant, ["s1", "s2"]);
     const [ann, bob] = [await memberOf(tenant, "Ann"), await memberOf(tenant, "Bob")];
     const at = (i: number) => sh(`2026-03-0${i}T12:00:00.000`);
     const t1 = await openTicket(tenant, { ...base(ann), assigneeStaffId: "s1" }, actor, at(1));

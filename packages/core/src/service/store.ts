@@ -1,3 +1,4 @@
+import { assertAssignee } from "./assignee.js";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { batchGet } from "../db/batch.js";
 import { documentClient, tableName } from "../db/client.js";
@@ -103,8 +104,8 @@ export async function openTicket(tenantId: string, input: OpenTicketInput, by: A
   const priority = input.priority ? mv.oneOf(TICKET_PRIORITIES, input.priority, "input.priority") : "NORMAL";
   const subject = requireText(input.subject, "input.subject", MAX_SUBJECT);
   const description = cleanText(input.description, "input.description", MAX_DESCRIPTION);
-  // A plain staff id: the staff entity (core/src/staff/) is checked by the lead's merge wiring.
   const assigneeStaffId = optionalStaffId(input.assigneeStaffId);
+  await assertAssignee(tenantId, assigneeStaffId);
   const member = await resolveMember(tenantId, memberId);
   if (!member || member.status !== "ACTIVE") throw new NotFoundError("Member", memberId);
   const slaHours = (await getSettings(tenantId)).serviceResponseSlaHours ?? DEFAULT_RESPONSE_SLA_HOURS;

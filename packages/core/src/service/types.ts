@@ -56,10 +56,7 @@ export interface Ticket {
   subject: string;
   description?: string;
   status: TicketStatus;
-  /**
-   * Staff member handling it: a plain staff id (the staff entity lives in core/src/staff/; the
-   * lead wires the existence check in at merge).
-   */
+  /** Staff member handling it (core/src/staff/): must exist and not have left when assigned. */
   assigneeStaffId?: string;
   /** Who opened it: `member` when the member did, else the staff principal. */
   openedBy: string;

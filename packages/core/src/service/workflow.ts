@@ -1,3 +1,4 @@
+import { assertAssignee } from "./assignee.js";
 import * as mv from "../member/validate.js";
 import { ValidationError } from "../shared/errors.js";
 import { requireText } from "../shared/text.js";
@@ -100,8 +101,8 @@ export async function respondToTicket(tenantId: string, input: TicketResponseInp
 
 /** Assigns a ticket to a staff id (or unassigns it). Closed tickets keep their assignee. */
 export async function assignTicket(tenantId: string, input: TicketAssignment, by: Actor, now = new Date()): Promise<TicketView> {
-  // A plain staff id: the staff entity (core/src/staff/) is checked by the lead's merge wiring.
   const assigneeStaffId = optionalStaffId(input.assigneeStaffId);
+  await assertAssignee(tenantId, assigneeStaffId);
   const stored = await getStoredTicket(tenantId, input.ticketId, input.expectedRevision);
   if (stored.status === "CLOSED") throw new ValidationError(`ticket ${stored.ticketId} is CLOSED: reopen it to reassign`, "input.ticketId");
   if (stored.assigneeStaffId === assigneeStaffId) return viewTicket(stored, now);

@@ -3,6 +3,7 @@
  * serviceMetrics / metricsOverview.service on a small fixture written through core with a
  * controlled clock (Shanghai times), numbers worked out by hand in the comments.
  */
+import { createStaff } from "@growth/core/staff";
 import { runJob } from "@growth/core/jobs";
 import type { KpiSnapshot } from "@growth/core/metrics/kpi";
 import { createMember } from "@growth/core/member";
@@ -37,6 +38,9 @@ describe("service tickets through GraphQL", () => {
     const tenant = newTenantId("gsvc");
     const op = { tenant, role: "OPERATOR" as const, sub: "op-li" };
     const member = (await ok(executeOperation(`mutation { createMember(input: { name: "Ann", sourceChannel: WECOM }) { member { id } } }`, {}, { tenant }))).createMember.member.id as string;
+    await ok(executeOperation(`mutation { createStaff(input: { id: "staff-li", name: "Li", role: SERVICE_AGENT }) { staff { id } } }`, {}, { tenant }));
+    // An assignee must be a staff member of the brand.
+    expect(errorOf(await executeOperation(OPEN, { input: { memberId: member, channel: "WECOM", category: "DELIVERY", subject: "Parcel late", assigneeStaffId: "nobody" } }, op)).code).toBe("NOT_FOUND");
     const opened = (await ok(executeOperation(OPEN, { input: { memberId: member, channel: "WECOM", category: "DELIVERY", subject: "Parcel late", assigneeStaffId: "staff-li" } }, op))).openTicket.ticket;
     expect(opened).toMatchObject({ memberId: member, member: { id: member }, status: "OPEN", priority: "NORMAL", openedBy: "op-li", slaHours: 168, sla: "PENDING", slaBreached: false, firstResponseAt: null, timeToFirstResponseMs: null, resolutions: 0, surveyOpen: false, revision: 1 });
     expect(Date.parse(opened.firstResponseDueAt) - Date.now()).toBeGreaterThan(167 * 3_600_000);
@@ -112,6 +116,7 @@ describe("service metrics through GraphQL", () => {
     expect(s.updateTenantSettings.settings).toEqual({ serviceResponseSlaHours: 24, attributionWindowDays: 7 });
     const by = { actor: "op" };
     const member = (await createMember(tenant, { name: "Bo", sourceChannel: "WECOM" }, by)).memberId;
+    for (const staffId of ["s1", "s2"]) await createStaff(tenant, { staffId, name: staffId, role: "SERVICE_AGENT" });
     const open = (local: string, channel: string, assigneeStaffId?: string) => openTicket(tenant, { memberId: member, channel, category: "PRODUCT", subject: "Which size?", assigneeStaffId }, by, sh(local));
     const p = await open("2026-03-10T09:00:00.000", "WECOM", "s1");
     await respondToTicket(tenant, { ticketId: p.ticketId, message: "M" }, by, sh("2026-03-10T11:00:00.000"));

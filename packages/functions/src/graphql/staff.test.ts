@@ -4,6 +4,7 @@ import { recordOrder } from "@growth/core/order";
 import { assignMemberOwner, createStaff } from "@growth/core/staff";
 import { createStore } from "@growth/core/store";
 import { describe, expect, it } from "vitest";
+import { openTicket, respondToTicket } from "@growth/core/service";
 import { newTenantId } from "../test/tenant.js";
 import { executeOperation } from "./server.js";
 
@@ -52,6 +53,13 @@ describe("staff through GraphQL", () => {
     await executeOperation(order, { input: { id: "o2", memberId: m1, channel: "WECOM", amount: 30, occurredAt: sh("2025-06-20T12:00:00") } }, { tenant });
     await executeOperation(`mutation { recordRefund(input: { id: "r1", orderId: "o1", amount: 20.5, occurredAt: "2025-06-05T04:00:00Z" }) { duplicate } }`, {}, { tenant });
 
+    // Service tickets assigned to A: answered after 1 h and 3 h, one not yet, and one in July (outside the period).
+    for (const [id, opened, replyHours] of [["k1", "2025-06-10T09:00:00", 1], ["k2", "2025-06-11T09:00:00", 3], ["k3", "2025-06-12T09:00:00", 0], ["k4", "2025-07-01T09:00:00", 1]] as const) {
+      const at = new Date(sh(opened));
+      await openTicket(tenant, { ticketId: id, memberId: m1, channel: "WECOM", category: "ORDER", subject: "Where is it?", assigneeStaffId: "A" }, { actor: "t" }, at);
+      if (replyHours) await respondToTicket(tenant, { ticketId: id, message: "On it" }, { actor: "A" }, new Date(at.getTime() + replyHours * 3_600_000));
+    }
+
     const read = `query($id: ID!, $from: Date!, $to: Date!) { staff(id: $id) { id membersOwned members(first: 10) { edges { node { id } } } touches { edges { node { id } } } ${RESULTS} } }`;
     const ra = await executeOperation(read, { id: "A", from: "2025-06-01", to: "2025-06-30" }, { tenant, role: "ANALYST" });
     expect(ra.errors).toBeUndefined();
@@ -74,9 +82,10 @@ describe("staff through GraphQL", () => {
         buyers: 1,
         repeatBuyers: 1,
         repurchaseRate: 1,
-        ticketsHandled: null,
-        medianFirstResponseSeconds: null,
-        p90FirstResponseSeconds: null,
+        // 3 tickets in June; first responses 3,600 s and 10,800 s: median 7,200, p90 (nearest rank) 10,800.
+        ticketsHandled: 3,
+        medianFirstResponseSeconds: 7200,
+        p90FirstResponseSeconds: 10800,
       },
     });
     const rb = await executeOperation(read, { id: "B", from: "2025-06-01", to: "2025-06-30" }, { tenant });

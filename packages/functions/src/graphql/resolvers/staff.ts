@@ -1,3 +1,4 @@
+import * as Service from "@growth/core/service";
 import type { Member } from "@growth/core/member";
 import type { Order } from "@growth/core/order";
 import { ForbiddenError } from "@growth/core/shared";
@@ -53,6 +54,15 @@ const dayFields = async (ctx: Context, d: DayLike) => {
     attributedRevenue: money(d.attributedRevenueMinor - d.attributedRefundedMinor, c),
   };
 };
+
+/** One read of a staff member's tickets per results object, however many ticket fields ask. */
+const ticketReads = new WeakMap<object, Promise<Service.ServiceValues>>();
+function ticketValues(ctx: Context, r: Staff.StaffResults): Promise<Service.ServiceValues> {
+  let read = ticketReads.get(r);
+  if (!read) ticketReads.set(r, (read = Service.getAssigneeServiceValues(ctx.tenantId, r.staff.staffId, { from: r.from, to: r.to })));
+  return read;
+}
+const seconds = (ms: number | null) => (ms === null ? null : ms / 1000);
 
 export const staffResolvers: Resolvers = {
   Query: {
@@ -125,10 +135,10 @@ export const staffResolvers: Resolvers = {
     attributedOrders: (r: Staff.StaffResults) => r.totals.attributedOrders,
     attributedRevenue: async (r: Staff.StaffResults, _: unknown, ctx: Context) =>
       money(r.totals.attributedRevenueMinor - r.totals.attributedRefundedMinor, await currency(ctx)),
-    // Filled when the service module lands (tickets assigned by staff id): the lead wires them.
-    ticketsHandled: () => null,
-    medianFirstResponseSeconds: () => null,
-    p90FirstResponseSeconds: () => null,
+    // The staff member's service tickets opened in the period (the assignee lists of core/src/service).
+    ticketsHandled: async (r: Staff.StaffResults, _: unknown, ctx: Context) => (await ticketValues(ctx, r)).tickets,
+    medianFirstResponseSeconds: async (r: Staff.StaffResults, _: unknown, ctx: Context) => seconds((await ticketValues(ctx, r)).firstResponseMedianMs),
+    p90FirstResponseSeconds: async (r: Staff.StaffResults, _: unknown, ctx: Context) => seconds((await ticketValues(ctx, r)).firstResponseP90Ms),
     days: (r: Staff.StaffResults, _: unknown, ctx: Context) => Promise.all(r.days.map(async (d) => ({ date: d.date, ...(await dayFields(ctx, d)) }))),
   },
   Reassignment: {
