@@ -18,6 +18,8 @@ export interface DynamoLocal {
   endpoint: string;
   port: number;
   stop(): Promise<void>;
+  /** Kills Java at once (SIGKILL), as a crash would: for fault tests. Resolves once it is gone. */
+  crash(): Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -132,6 +134,12 @@ async function launch(port: number, dataDir: string | undefined): Promise<Dynamo
       clearTimeout(timer);
     })());
 
+  const crash = async () => {
+    if (javaPid !== undefined) signal(javaPid, "SIGKILL");
+    child.stdin.destroy();
+    await exited;
+  };
+
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
     endpoint,
@@ -153,7 +161,7 @@ async function launch(port: number, dataDir: string | undefined): Promise<Dynamo
       }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
-        return { endpoint, port, stop };
+        return { endpoint, port, stop, crash };
       } catch {
         // not listening yet
       }
