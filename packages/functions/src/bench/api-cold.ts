@@ -34,6 +34,19 @@ export interface ColdStart {
   coldStartMs: number;
   /** A second request in the same process (warm). */
   secondRequestMs: number;
+  /** The bundle's largest contributors (esbuild metafile), KB by package or source folder. */
+  largest: { what: string; kb: number }[];
+}
+
+/** Bytes in the bundle by npm package (nested copies apart) or by source folder. */
+function contributors(inputs: Record<string, { bytesInOutput: number }>): { what: string; kb: number }[] {
+  const by = new Map<string, number>();
+  for (const [path, input] of Object.entries(inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules)/.exec(path) ?? /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+    const what = path.includes("node_modules") ? (m?.[1] ?? path) : path.split("/").slice(0, 4).join("/");
+    by.set(what, (by.get(what) ?? 0) + input.bytesInOutput);
+  }
+  return [...by].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([what, bytes]) => ({ what, kb: Math.round(bytes / 1024) }));
 }
 
 const PROBE = `
@@ -64,8 +77,9 @@ export async function measureColdStart(opts: { token: string; runs?: number; env
   try {
     const outfile = join(dir, "lambda.mjs");
     const started = performance.now();
-    await build({
+    const built = await build({
       entryPoints: [LAMBDA_ENTRY],
+      metafile: true,
       outfile,
       platform: "node",
       format: "esm",
@@ -107,6 +121,7 @@ export async function measureColdStart(opts: { token: string; runs?: number; env
       firstRequestMs: round(median(firsts)),
       coldStartMs: round(median(results.map((r) => r.import + r.first))),
       secondRequestMs: round(median(results.map((r) => r.second))),
+      largest: contributors(Object.values(built.metafile.outputs).find((o) => o.entryPoint)?.inputs ?? {}),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

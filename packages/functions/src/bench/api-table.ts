@@ -41,6 +41,7 @@ export function formatApiTables(r: ApiBenchReport): string {
       ]),
     ),
   );
+  if (r.stackFloor) parts.push(`stack floor, no DynamoDB ({ __typename } over HTTP with a token): p50 ${ms(r.stackFloor.p50)} ms, p95 ${ms(r.stackFloor.p95)}, p99 ${ms(r.stackFloor.p99)}`);
   if (r.throughput.length > 0) {
     parts.push(
       table(
@@ -57,6 +58,7 @@ export function formatApiTables(r: ApiBenchReport): string {
         [["graphql/lambda.ts", `${(c.bundleBytes / 1e6).toFixed(2)} (${(c.sourceMapBytes / 1e6).toFixed(1)})`, ms(c.nodeBootMs), ms(c.importMs), ms(c.firstRequestMs), ms(c.coldStartMs), ms(c.secondRequestMs)]],
       ),
     );
+    parts.push(`largest in the bundle (KB): ${c.largest.map((l) => `${l.what} ${l.kb}`).join(", ")}`);
   }
   const t = r.targets;
   parts.push(

@@ -179,6 +179,8 @@ export interface ApiBenchReport {
   options: Omit<ApiBenchArgs, "out">;
   dataset: LoadedDataset & { fixture: Omit<ApiFixture, "profiles" | "identities" | "buyers" | "redeemers"> & { profiles: number; identities: number; buyers: number; redeemers: number } };
   ops: OpRow[];
+  /** `{ __typename }` over HTTP: what the stack costs with no DynamoDB call (the overhead's floor). */
+  stackFloor?: Percentiles;
   throughput: ThroughputRow[];
   cold?: ColdStart;
   soak?: SoakResult;
@@ -200,7 +202,9 @@ interface ServerChild {
 
 async function startServerChild(): Promise<ServerChild> {
   const entry = fileURLToPath(new URL("./api-server-child.ts", import.meta.url));
-  const child: ChildProcess = fork(entry, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // BENCH_SERVER_NODE_ARGS: extra Node flags for the server only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child: ChildProcess = fork(entry, [], { execArgv: ["--import", "tsx", ...extra], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const url = await new Promise<string>((resolvePromise, reject) => {
     child.once("message", (m: { type: string; url: string }) => (m.type === "ready" ? resolvePromise(m.url) : reject(new Error("server child: unexpected message"))));
     child.once("exit", (code) => reject(new Error(`the server child exited with code ${code}`)));
@@ -264,6 +268,19 @@ export async function countMix(fixture: ApiFixture, baseline: BaselineContext, o
     rows.push({ op: op.name, requests: api.tally.total, byCommand: api.tally.byCommand, levels: requestLevels(api.tally.calls!), baselineRequests: base.tally.total, baselineLevels: requestLevels(base.tally.calls!) });
   }
   return rows;
+}
+
+/** The stack with no DynamoDB at all: `{ __typename }` over HTTP with a token (HTTP, auth, Apollo, JSON). */
+async function measureFloor(url: string, token: string, iterations: number): Promise<Percentiles> {
+  const body = JSON.stringify({ query: "{ __typename }" });
+  const samples: number[] = [];
+  for (let i = 0; i < WARMUP + iterations; i++) {
+    const t = performance.now();
+    const r = await post(url, token, body);
+    if (failed(r.status, r.text)) throw new Error(`{ __typename } failed: ${r.status} ${r.text}`);
+    if (i >= WARMUP) samples.push(performance.now() - t);
+  }
+  return percentiles(samples);
 }
 
 async function measureLatency(url: string, token: string, fixture: ApiFixture, baseline: BaselineContext, iterations: number, log: (line: string) => void) {
@@ -387,7 +404,7 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
       fixture: { tenantId, tier: fixture.tier, campaignId: fixture.campaignId, runId, profiles: fixture.profiles.length, identities: fixture.identities.length, buyers: fixture.buyers.length, redeemers: fixture.redeemers.length },
     };
     const { out: _out, ...options } = args;
-    const finish = (rest: Pick<ApiBenchReport, "ops" | "throughput" | "cold" | "soak" | "targets">): ApiBenchReport => ({
+    const finish = (rest: Pick<ApiBenchReport, "ops" | "stackFloor" | "throughput" | "cold" | "soak" | "targets">): ApiBenchReport => ({
       bench: "api",
       startedAt,
       finishedAt: new Date().toISOString(),
@@ -415,6 +432,8 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
 
     const counts = await countMix(fixture, baseline);
     for (const c of counts) io.err(`requests ${c.op}: ${c.requests} in ${c.levels} level(s) ${JSON.stringify(c.byCommand)}; baseline ${c.baselineRequests} in ${c.baselineLevels}`);
+    const stackFloor = await measureFloor(server.url, token, args.iterations);
+    io.err(`stack floor ({ __typename } over HTTP): p50 ${stackFloor.p50} ms`);
     const latency = await measureLatency(server.url, token, fixture, baseline, args.iterations, io.err);
     const ops: OpRow[] = MIX.map((op) => {
       const c = counts.find((r) => r.op === op.name)!;
@@ -448,6 +467,7 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
     const at16 = throughput.find((t) => t.concurrency === 16);
     const report = finish({
       ops,
+      stackFloor,
       throughput,
       cold,
       targets: {

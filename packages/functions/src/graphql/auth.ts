@@ -1,3 +1,4 @@
+import { webcrypto } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyOptions } from "jose";
 import { isDeployed } from "@growth/core/shared";
 import { looksLikePartnerKey, verifyPartnerKey } from "@growth/core/partner";
@@ -64,7 +65,32 @@ type Verifier =
   | { mode: "jwks"; url: string; issuer: string; audience?: string }
   | { mode: "hs256"; secret: Uint8Array; issuer: string; audience?: string };
 
+/**
+ * The verifier for the current configuration, built once per configuration (not per request):
+ * the environment is read and the secret encoded once, and the HS256 key imported once below.
+ */
+let current: { config: string; verifier: Verifier } | undefined;
+
 function verifier(): Verifier {
+  const env = process.env;
+  const config = [env.JWT_AUDIENCE, env.JWT_JWKS_URL, env.JWT_ISSUER, env.JWT_SECRET, isDeployed()].join("\u0000");
+  if (current?.config !== config) current = { config, verifier: buildVerifier() };
+  return current.verifier;
+}
+
+/** HS256 verification keys, imported once per secret (jose would import a raw secret on every call). */
+const hmacKeys = new WeakMap<Uint8Array, Promise<webcrypto.CryptoKey>>();
+
+function hmacVerifyKey(secret: Uint8Array): Promise<webcrypto.CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = webcrypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+
+function buildVerifier(): Verifier {
   const audience = process.env.JWT_AUDIENCE || undefined;
   const jwksUrl = process.env.JWT_JWKS_URL;
   if (jwksUrl) {
@@ -105,7 +131,7 @@ async function verifyToken(token: string): Promise<JWTPayload> {
     if (v.mode === "jwks") {
       return (await jwtVerify(token, remoteKeySet(v.url), { ...options, algorithms: ["RS256", "ES256"] })).payload;
     }
-    return (await jwtVerify(token, v.secret, { ...options, algorithms: ["HS256"] })).payload;
+    return (await jwtVerify(token, await hmacVerifyKey(v.secret), { ...options, algorithms: ["HS256"] })).payload;
   } catch (error) {
     throw verificationError(error, v.mode);
   }
