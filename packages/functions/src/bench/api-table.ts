@@ -22,6 +22,7 @@ export function formatApiTables(r: ApiBenchReport): string {
       ),
     );
     if (s.firstErrors.length > 0) parts.push(`first errors:\n${s.firstErrors.join("\n")}`);
+    parts.push(`load average ${r.machine.loadAverageAtStart.join(" ")} → ${r.machine.loadAverageAtEnd.join(" ")} on ${r.machine.cpus} CPUs`);
     return parts.join("\n\n");
   }
   parts.push(

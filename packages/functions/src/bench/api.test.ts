@@ -61,7 +61,7 @@ describe("API benchmark: DynamoDB requests per operation of the mix", () => {
   });
 
   it("parses its flags, computes nearest-rank percentiles and dispatches from the bench CLI", async () => {
-    expect(parseApiBenchArgs([], new Date("2026-12-01T10:00:00Z"))).toMatchObject({ members: 20_000, iterations: 300, duration: 10, concurrency: [1, 16, 64], coldRuns: 5 });
+    expect(parseApiBenchArgs([], new Date("2026-12-01T10:00:00Z"))).toMatchObject({ members: 20_000, iterations: 200, duration: 10, concurrency: [1, 16, 64], coldRuns: 5 });
     expect(parseApiBenchArgs(["--soak", "600", "--concurrency", "32"])).toMatchObject({ soak: 600, concurrency: [32] });
     expect(parseApiBenchArgs(["--soak", "600"])).toMatchObject({ soak: 600, concurrency: [32] });
     expect(parseApiBenchArgs(["--soak", "600", "--concurrency", "1,2"])).toMatch(/one --concurrency/);

@@ -32,7 +32,7 @@ import { loadDatasetInChild, type LoadedDataset } from "./datasets.js";
  * Prints tables; writes JSON (default bench-results/api-<timestamp>.json).
  */
 export const API_USAGE =
-  "usage: npm run bench -- api [--members 20000] [--iterations 300] [--duration 10] [--concurrency 1,16,64] [--cold-runs 5] [--seed 2026] [--out bench-results/api-<time>.json] | api --soak <seconds> --concurrency <n>";
+  "usage: npm run bench -- api [--members 20000] [--iterations 200] [--duration 10] [--concurrency 1,16,64] [--cold-runs 5] [--seed 2026] [--out bench-results/api-<time>.json] | api --soak <seconds> --concurrency <n>";
 
 export interface ApiBenchArgs {
   members: number;
@@ -82,7 +82,7 @@ export function parseApiBenchArgs(argv: string[], now = new Date()): ApiBenchArg
     return /^\d+$/.test(text) && n >= min && n <= max ? n : `--${flag} must be a whole number from ${min} to ${max} (got "${text}")`;
   };
   const members = whole(values.members, "members", 20_000, 200, 100_000);
-  const iterations = whole(values.iterations, "iterations", 300, 10, 100_000);
+  const iterations = whole(values.iterations, "iterations", 200, 10, 100_000);
   const duration = whole(values.duration, "duration", 10, 1, 600);
   const coldRuns = whole(values["cold-runs"], "cold-runs", 5, 0, 50);
   const seed = whole(values.seed, "seed", 2026, 0, 2 ** 31);
