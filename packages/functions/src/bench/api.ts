@@ -373,12 +373,9 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
   const loadAverageAtStart = loadavg().map((l) => Number(l.toFixed(2)));
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const local = await startDynamoLocal({});
+  // Interrupted, this process just exits: the server child exits when its IPC channel closes,
+  // and the launcher's watchdog kills Java when this process goes away.
   let server: ServerChild | undefined;
-  const stopAll = () => {
-    void server?.stop();
-  };
-  process.once("SIGINT", stopAll);
-  process.once("SIGTERM", stopAll);
   try {
     const table = "bench-api";
     Object.assign(process.env, { DYNAMODB_ENDPOINT: local.endpoint, TABLE_NAME: table, AWS_REGION: "local", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
@@ -483,8 +480,6 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
     io.out(`figures written to ${args.out}`);
     return report;
   } finally {
-    process.off("SIGINT", stopAll);
-    process.off("SIGTERM", stopAll);
     await server?.stop().catch(() => {});
     agent.destroy();
     resetClients();
