@@ -34,6 +34,8 @@ export interface ColdStart {
   coldStartMs: number;
   /** A second request in the same process (warm). */
   secondRequestMs: number;
+  /** CPU time (user + system) of import + first request: what a loaded machine's wall time inflates. */
+  coldStartCpuMs: number;
   /** The bundle's largest contributors (esbuild metafile), KB by package or source folder. */
   largest: { what: string; kb: number }[];
 }
@@ -54,15 +56,19 @@ const started = performance.now();
 const [bundle, token] = process.argv.slice(2);
 const event = (id) => ({ version: "2.0", routeKey: "POST /graphql", rawPath: "/graphql", rawQueryString: "", headers: { "content-type": "application/json", authorization: "Bearer " + token }, requestContext: { http: { method: "POST", path: "/graphql", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "bench" }, requestId: id, routeKey: "POST /graphql", stage: "$default", timeEpoch: Date.now() }, body: JSON.stringify({ query: "{ __typename }" }), isBase64Encoded: false });
 const context = (id) => ({ awsRequestId: id, functionName: "bench", getRemainingTimeInMillis: () => 29000 });
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const t0 = performance.now();
+const c0 = cpu();
 const mod = await import(bundle);
 const t1 = performance.now();
+const c1 = cpu();
 const first = await mod.handler(event("r1"), context("r1"));
 const t2 = performance.now();
+const c2 = cpu();
 const second = await mod.handler(event("r2"), context("r2"));
 const t3 = performance.now();
 if (first.statusCode !== 200 || !String(first.body).includes("__typename")) { console.error(JSON.stringify(first)); process.exit(1); }
-process.stdout.write(JSON.stringify({ boot: started, import: t1 - t0, first: t2 - t1, second: t3 - t2 }));
+process.stdout.write(JSON.stringify({ boot: started, import: t1 - t0, first: t2 - t1, second: t3 - t2, cpu: c2 - c0 }));
 process.exit(0);
 `;
 
@@ -98,7 +104,7 @@ export async function measureColdStart(opts: { token: string; runs?: number; env
     const probe = join(dir, "probe.mjs");
     writeFileSync(probe, PROBE);
     const runs = opts.runs ?? 5;
-    const results: { boot: number; import: number; first: number; second: number }[] = [];
+    const results: { boot: number; import: number; first: number; second: number; cpu: number }[] = [];
     for (let i = 0; i < runs; i++) {
       const out = await new Promise<string>((resolvePromise, reject) =>
         execFile(process.execPath, [probe, pathToFileURL(outfile).href, opts.token], {
@@ -121,6 +127,7 @@ export async function measureColdStart(opts: { token: string; runs?: number; env
       firstRequestMs: round(median(firsts)),
       coldStartMs: round(median(results.map((r) => r.import + r.first))),
       secondRequestMs: round(median(results.map((r) => r.second))),
+      coldStartCpuMs: round(median(results.map((r) => r.cpu))),
       largest: contributors(Object.values(built.metafile.outputs).find((o) => o.entryPoint)?.inputs ?? {}),
     };
   } finally {

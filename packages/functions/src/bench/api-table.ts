@@ -27,7 +27,7 @@ export function formatApiTables(r: ApiBenchReport): string {
   }
   parts.push(
     table(
-      ["operation", "DynamoDB requests (API / min / baseline)", "levels (API / min)", "API p50", "p95", "p99", "baseline p50", "p95", "p99", "p50 ratio"],
+      ["operation", "DynamoDB requests (API / min / baseline)", "levels (API / min)", "API p50", "p95", "p99", "baseline p50", "p95", "p99", "p50 ratio", "CPU ms/req (server / baseline)"],
       r.ops.map((o) => [
         o.op,
         `${o.requests} / ${o.minimumRequests} / ${o.baselineRequests}`,
@@ -39,6 +39,7 @@ export function formatApiTables(r: ApiBenchReport): string {
         ms(o.baseline.p95),
         ms(o.baseline.p99),
         o.ratio.toFixed(2),
+        `${o.serverCpuMs.toFixed(2)} / ${o.baselineCpuMs.toFixed(2)}`,
       ]),
     ),
   );
@@ -55,8 +56,8 @@ export function formatApiTables(r: ApiBenchReport): string {
     const c = r.cold;
     parts.push(
       table(
-        ["Lambda bundle", "MB (map)", "node boot ms", "import ms", "first request ms", "cold start ms (import + first)", "second request ms"],
-        [["graphql/lambda.ts", `${(c.bundleBytes / 1e6).toFixed(2)} (${(c.sourceMapBytes / 1e6).toFixed(1)})`, ms(c.nodeBootMs), ms(c.importMs), ms(c.firstRequestMs), ms(c.coldStartMs), ms(c.secondRequestMs)]],
+        ["Lambda bundle", "MB (map)", "node boot ms", "import ms", "first request ms", "cold start ms (import + first)", "its CPU ms", "second request ms"],
+        [["graphql/lambda.ts", `${(c.bundleBytes / 1e6).toFixed(2)} (${(c.sourceMapBytes / 1e6).toFixed(1)})`, ms(c.nodeBootMs), ms(c.importMs), ms(c.firstRequestMs), ms(c.coldStartMs), ms(c.coldStartCpuMs), ms(c.secondRequestMs)]],
       ),
     );
     parts.push(`largest in the bundle (KB): ${c.largest.map((l) => `${l.what} ${l.kb}`).join(", ")}`);

@@ -138,6 +138,12 @@ export interface OpRow {
   baseline: Percentiles;
   /** API p50 ÷ baseline p50. */
   ratio: number;
+  /**
+   * CPU time per request: the server process's (HTTP, auth, GraphQL, resolvers, SDK) and the
+   * baseline's (SDK only), ms. Less sensitive to a loaded machine than wall time.
+   */
+  serverCpuMs: number;
+  baselineCpuMs: number;
   apiErrors: number;
 }
 
@@ -197,6 +203,8 @@ interface Output {
 interface ServerChild {
   url: string;
   rss(): Promise<number>;
+  /** CPU time the server process has used (user + system), µs. */
+  cpu(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -210,18 +218,20 @@ async function startServerChild(): Promise<ServerChild> {
     child.once("exit", (code) => reject(new Error(`the server child exited with code ${code}`)));
     child.once("error", reject);
   });
+  const ask = (what: "rss" | "cpu", field: "rss" | "micros") =>
+    new Promise<number>((resolvePromise) => {
+      const on = (m: Record<string, unknown>) => {
+        if (m.type !== what) return;
+        child.off("message", on);
+        resolvePromise(m[field] as number);
+      };
+      child.on("message", on);
+      child.send(what);
+    });
   return {
     url,
-    rss: () =>
-      new Promise((resolvePromise) => {
-        const on = (m: { type: string; rss: number }) => {
-          if (m.type !== "rss") return;
-          child.off("message", on);
-          resolvePromise(m.rss);
-        };
-        child.on("message", on);
-        child.send("rss");
-      }),
+    rss: () => ask("rss", "rss"),
+    cpu: () => ask("cpu", "micros"),
     stop: () =>
       new Promise((resolvePromise) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolvePromise();
@@ -283,29 +293,41 @@ async function measureFloor(url: string, token: string, iterations: number): Pro
   return percentiles(samples);
 }
 
-async function measureLatency(url: string, token: string, fixture: ApiFixture, baseline: BaselineContext, iterations: number, log: (line: string) => void) {
-  const out = new Map<string, { api: Percentiles; baseline: Percentiles; errors: number }>();
+async function measureLatency(server: ServerChild, token: string, fixture: ApiFixture, baseline: BaselineContext, iterations: number, log: (line: string) => void) {
+  const url = server.url;
+  const out = new Map<string, { api: Percentiles; baseline: Percentiles; errors: number; serverCpuMs: number; baselineCpuMs: number }>();
+  const cpuNow = () => {
+    const { user, system } = process.cpuUsage();
+    return user + system;
+  };
   for (const op of MIX) {
     const api: number[] = [];
     const base: number[] = [];
     let errors = 0;
+    let serverCpuStart = 0;
+    let baselineCpu = 0;
     for (let i = 0; i < WARMUP + iterations; i++) {
+      if (i === WARMUP) serverCpuStart = await server.cpu();
       const body = JSON.stringify({ query: op.query, variables: op.variables(fixture, i) });
       let t = performance.now();
       const r = await post(url, token, body);
       const apiMs = performance.now() - t;
       if (failed(r.status, r.text)) errors++;
+      const cpu = cpuNow();
       t = performance.now();
       await op.baseline(baseline, fixture, i);
       const baseMs = performance.now() - t;
       if (i >= WARMUP) {
+        baselineCpu += cpuNow() - cpu;
         api.push(apiMs);
         base.push(baseMs);
       }
     }
-    const row = { api: percentiles(api), baseline: percentiles(base), errors };
+    const serverCpu = (await server.cpu()) - serverCpuStart;
+    const perRequest = (micros: number) => Math.round((micros / 1000 / iterations) * 100) / 100;
+    const row = { api: percentiles(api), baseline: percentiles(base), errors, serverCpuMs: perRequest(serverCpu), baselineCpuMs: perRequest(baselineCpu) };
     out.set(op.name, row);
-    log(`latency ${op.name}: API p50 ${row.api.p50} ms, baseline p50 ${row.baseline.p50} ms${errors ? `, ${errors} errors` : ""}`);
+    log(`latency ${op.name}: API p50 ${row.api.p50} ms, baseline p50 ${row.baseline.p50} ms; CPU per request: server ${row.serverCpuMs} ms, baseline ${row.baselineCpuMs} ms${errors ? `; ${errors} errors` : ""}`);
   }
   return out;
 }
@@ -431,7 +453,7 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
     for (const c of counts) io.err(`requests ${c.op}: ${c.requests} in ${c.levels} level(s) ${JSON.stringify(c.byCommand)}; baseline ${c.baselineRequests} in ${c.baselineLevels}`);
     const stackFloor = await measureFloor(server.url, token, args.iterations);
     io.err(`stack floor ({ __typename } over HTTP): p50 ${stackFloor.p50} ms`);
-    const latency = await measureLatency(server.url, token, fixture, baseline, args.iterations, io.err);
+    const latency = await measureLatency(server, token, fixture, baseline, args.iterations, io.err);
     const ops: OpRow[] = MIX.map((op) => {
       const c = counts.find((r) => r.op === op.name)!;
       const l = latency.get(op.name)!;
@@ -444,6 +466,8 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
         api: l.api,
         baseline: l.baseline,
         ratio: Math.round((l.api.p50 / Math.max(0.01, l.baseline.p50)) * 100) / 100,
+        serverCpuMs: l.serverCpuMs,
+        baselineCpuMs: l.baselineCpuMs,
         apiErrors: l.errors,
       };
     });
