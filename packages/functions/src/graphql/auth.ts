@@ -119,8 +119,31 @@ function remoteKeySet(url: string): ReturnType<typeof createRemoteJWKSet> {
   return remoteKeys.keys;
 }
 
+/**
+ * Tokens verified in this process, for at most a minute and never past their `exp`: a client
+ * sends the same token with every request, and its signature check (a WebCrypto HMAC or RSA /
+ * ECDSA verification) is per-request work that can be done once. Keyed by the whole token (so
+ * by its signature) and the verifier's configuration; bounded, oldest dropped first.
+ */
+const verified = new Map<string, { config: string; until: number; payload: JWTPayload }>();
+const VERIFIED_TTL_MS = 60_000;
+const MAX_VERIFIED = 10_000;
+
 async function verifyToken(token: string): Promise<JWTPayload> {
   const v = verifier();
+  const config = current!.config;
+  const hit = verified.get(token);
+  if (hit && hit.config === config && Date.now() < hit.until) return hit.payload;
+  const payload = await verifySignature(token, v);
+  const until = Math.min(Date.now() + VERIFIED_TTL_MS, typeof payload.exp === "number" ? payload.exp * 1000 : 0);
+  if (until > Date.now()) {
+    if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
+    verified.set(token, { config, until, payload });
+  }
+  return payload;
+}
+
+async function verifySignature(token: string, v: Verifier): Promise<JWTPayload> {
   const options: JWTVerifyOptions = {
     issuer: v.issuer,
     ...(v.audience ? { audience: v.audience } : {}),
