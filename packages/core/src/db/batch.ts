@@ -8,17 +8,18 @@ const WRITE_LIMIT = 25;
 
 /**
  * Reads many items by key in BatchGetItem calls of 100 (in parallel), retrying unprocessed
- * keys. Returns items in no particular order; callers index them by key.
+ * keys. Returns items in no particular order; callers index them by key. `consistent`: strongly
+ * consistent reads (what a read-modify-write needs of several items at once).
  */
-export async function batchGet<T>(keyList: Keys[], projection?: string[]): Promise<T[]> {
+export async function batchGet<T>(keyList: Keys[], projection?: string[], options: { consistent?: boolean } = {}): Promise<T[]> {
   const unique = dedupeKeys(keyList);
   const chunks: Keys[][] = [];
   for (let i = 0; i < unique.length; i += GET_LIMIT) chunks.push(unique.slice(i, i + GET_LIMIT));
-  const results = await Promise.all(chunks.map((chunk) => batchGetChunk<T>(chunk, projection)));
+  const results = await Promise.all(chunks.map((chunk) => batchGetChunk<T>(chunk, projection, options.consistent)));
   return results.flat();
 }
 
-async function batchGetChunk<T>(chunk: Keys[], projection?: string[]): Promise<T[]> {
+async function batchGetChunk<T>(chunk: Keys[], projection?: string[], consistent?: boolean): Promise<T[]> {
   const table = tableName();
   const found: T[] = [];
   let pending: Record<string, unknown>[] = chunk.map((k) => ({ pk: k.pk, sk: k.sk }));
@@ -29,6 +30,7 @@ async function batchGetChunk<T>(chunk: Keys[], projection?: string[]): Promise<T
         RequestItems: {
           [table]: {
             Keys: pending,
+            ...(consistent ? { ConsistentRead: true } : {}),
             ...(names ? { ProjectionExpression: Object.keys(names).join(","), ExpressionAttributeNames: names } : {}),
           },
         },

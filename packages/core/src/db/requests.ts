@@ -8,6 +8,8 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 export interface RequestTally {
   total: number;
   byCommand: Record<string, number>;
+  /** Each call's start and end (performance.now(), retries included), when the tally asks for them. */
+  calls?: { command: string; start: number; end: number }[];
 }
 
 const storage = new AsyncLocalStorage<RequestTally>();
@@ -23,6 +25,15 @@ export function installRequestCounter(client: DynamoDBClient): void {
         tally.total += 1;
         const name = context.commandName ?? "unknown";
         tally.byCommand[name] = (tally.byCommand[name] ?? 0) + 1;
+        if (tally.calls) {
+          const call = { command: name, start: performance.now(), end: 0 };
+          tally.calls.push(call);
+          try {
+            return await next(args);
+          } finally {
+            call.end = performance.now();
+          }
+        }
       }
       return next(args);
     },
@@ -31,12 +42,27 @@ export function installRequestCounter(client: DynamoDBClient): void {
 }
 
 /** Runs `fn` and returns its result with the DynamoDB calls it made (retries excluded). */
-export async function countRequests<T>(fn: () => Promise<T>): Promise<{ result: T; tally: RequestTally }> {
-  const tally: RequestTally = { total: 0, byCommand: {} };
+export async function countRequests<T>(fn: () => Promise<T>, options: { timings?: boolean } = {}): Promise<{ result: T; tally: RequestTally }> {
+  const tally: RequestTally = { total: 0, byCommand: {}, ...(options.timings ? { calls: [] } : {}) };
   const result = await storage.run(tally, fn);
   return { result, tally };
 }
 
 export function withTally<T>(tally: RequestTally, fn: () => T): T {
   return storage.run(tally, fn);
+}
+
+/**
+ * Dependent round trips in a tally with timings: a call is one level deeper than the deepest
+ * call that had finished before it started (calls in flight together share a level). 0 for none.
+ */
+export function requestLevels(calls: readonly { start: number; end: number }[]): number {
+  const sorted = [...calls].sort((a, b) => a.start - b.start);
+  const level: number[] = [];
+  sorted.forEach((c, i) => {
+    let deepest = 0;
+    for (let j = 0; j < i; j++) if (sorted[j]!.end <= c.start) deepest = Math.max(deepest, level[j]!);
+    level.push(deepest + 1);
+  });
+  return Math.max(0, ...level);
 }

@@ -107,7 +107,7 @@ export interface NewCustomerPlan {
  * Plans a new customer: the member (created exactly as createMember plans it), its first orders
  * with their points entries, and the member's stats already summed, as recordOrders would leave
  * them. This is the import's fast path: a new customer costs no reads and part of one
- * transaction, instead of four requests (create; then read, re-read and write in recordOrders),
+ * transaction, instead of three requests (create; then read and write in recordOrders),
  * which is what bounds an import of a brand's history. The member, its customer-number key and
  * each order are conditional on not existing, so a customer that is already there (or an order
  * id) cancels the write, and the caller takes the general path (createMember + recordOrders).

@@ -28,10 +28,12 @@ export async function changeMember<R>(
   tenantId: string,
   memberId: string,
   plan: (member: Member) => Promise<MemberChange<R>> | MemberChange<R>,
-  options: { allowInactive?: boolean } = {},
+  options: { allowInactive?: boolean; first?: Member } = {},
 ): Promise<R> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const member = await getMember(tenantId, memberId, true);
+    // `first`: the caller's own strongly consistent read of this member, used by the first
+    // attempt instead of reading again (the version condition still guards the write).
+    const member = attempt === 0 && options.first?.memberId === memberId ? options.first : await getMember(tenantId, memberId, true);
     if (!options.allowInactive && member.status !== "ACTIVE") {
       throw new ConflictError(`member ${memberId} is ${member.status.toLowerCase()}`, { memberId, mergedInto: member.mergedInto });
     }

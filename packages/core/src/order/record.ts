@@ -7,7 +7,9 @@ import { resolveMember } from "../member/read.js";
 import { newPointsEntry, pointsEntryItem } from "../points/entry.js";
 import { ConflictError, NotFoundError, RetryableError, ValidationError } from "../shared/errors.js";
 import { getSettings } from "../tenant/settings.js";
-import { activityPut, addOrder } from "../segment/activity.js";
+import { activityPut, addOrder, readMemberWithActivity, type Activity } from "../segment/activity.js";
+import { fromMemberItem } from "../member/item.js";
+import type { Member } from "../member/types.js";
 import { orderConversionWrites } from "../content/engagement.js";
 import { attributeOrder, ordersCampaignWrites } from "../campaign/results/orders.js";
 import { boostNote, boostOrder, multipliersFor } from "../multiplier/apply.js";
@@ -90,7 +92,15 @@ export async function recordOrders(
   by: { actor: string; source: "API" | "IMPORT" },
 ): Promise<RecordedOrder[]> {
   const settings = await getSettings(tenantId);
-  const member = await resolveMember(tenantId, memberIdInput);
+  // The member and its ACTIVITY item in one strongly consistent read: the first transaction
+  // plans from them (no second read of either); a merged id follows to its survivor.
+  const read = await readMemberWithActivity(tenantId, memberIdInput);
+  let member = read.item ? fromMemberItem(read.item) : undefined;
+  let prefetched: Prefetched | undefined = member ? { member, activity: read.activity } : undefined;
+  if (member?.status === "MERGED" && member.mergedInto) {
+    member = await resolveMember(tenantId, member.mergedInto);
+    prefetched = undefined;
+  }
   if (!member) throw new NotFoundError("Member", memberIdInput);
   if (member.status !== "ACTIVE") throw new ConflictError(`member ${memberIdInput} is ${member.status.toLowerCase()}`);
   for (const o of orders) {
@@ -106,7 +116,8 @@ export async function recordOrders(
   for (const chunk of chunkOrders(orders)) {
     let pending = chunk;
     for (let raced = 0; pending.length > 0; ) {
-      const outcome = await writeChunk(tenantId, member.memberId, pending, settings, by, { boosts, rewards: live });
+      const outcome = await writeChunk(tenantId, member.memberId, pending, settings, by, { boosts, rewards: live }, prefetched);
+      prefetched = undefined; // used once: later transactions plan from fresh reads
       if (outcome.raced) {
         // A referral reward's condition lost to a concurrent write: plan again from fresh reads.
         if (++raced > 10) throw new RetryableError("the order's referral rewards are being changed by many requests at once; try again");
@@ -122,6 +133,12 @@ export async function recordOrders(
 }
 
 type Settings = Awaited<ReturnType<typeof getSettings>>;
+
+/** The member and its ACTIVITY item as read (consistently) before the first transaction. */
+interface Prefetched {
+  member: Member;
+  activity: Activity | null;
+}
 
 class ExistingOrders extends Error {
   constructor(readonly orderIds: string[]) {
@@ -146,9 +163,12 @@ async function writeChunk(
   settings: Settings,
   by: { actor: string; source: "API" | "IMPORT" },
   effects: CampaignEffects,
+  prefetched?: Prefetched,
 ): Promise<{ recorded: RecordedOrder[]; existing: string[]; raced?: boolean }> {
   try {
     const recorded = await changeMember(tenantId, memberId, async (member) => {
+      // The prefetched ACTIVITY goes with the prefetched member only (a retry reads both anew).
+      const activity = prefetched && member === prefetched.member ? prefetched.activity : undefined;
       const table = tableName();
       const now = new Date().toISOString();
       const items: TransactItem[] = [];
@@ -231,7 +251,7 @@ async function writeChunk(
       items.push(...staff.items);
       while (itemOrder.length < items.length) itemOrder.push(undefined);
       // The member's daily buckets (segment rules with a window), in the same transaction.
-      items.push(await activityPut(tenantId, memberId, (a) => orders.forEach((o) => addOrder(a, o)), { zone: settings.timeZone }));
+      items.push(await activityPut(tenantId, memberId, (a) => orders.forEach((o) => addOrder(a, o)), { zone: settings.timeZone, current: activity }));
       itemOrder.push(undefined);
       return {
         member: {
@@ -255,7 +275,7 @@ async function writeChunk(
           return existing.length > 0 || !raced ? new ExistingOrders(existing) : new RewardsRaced();
         },
       };
-    });
+    }, { first: prefetched?.member });
     return { recorded, existing: [] };
   } catch (error) {
     if (error instanceof ExistingOrders) return { recorded: [], existing: error.orderIds };

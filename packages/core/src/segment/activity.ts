@@ -2,7 +2,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { IANAZone } from "luxon";
 import { batchGet } from "../db/batch.js";
 import { documentClient, tableName } from "../db/client.js";
-import { keys, type Keys } from "../db/keys.js";
+import { keys, SK, type Keys } from "../db/keys.js";
 import type { TransactItem } from "../db/transact.js";
 import { getSettings } from "../tenant/settings.js";
 
@@ -201,17 +201,19 @@ export async function readActivities(tenantId: string, memberIds: readonly strin
 /**
  * The ACTIVITY write for a member transaction: reads the item (strongly consistent), applies
  * `change`, trims and returns the Put. Called inside `changeMember`'s plan, so the member
- * version condition of the same transaction makes the read-modify-write safe.
+ * version condition of the same transaction makes the read-modify-write safe. `current`: the
+ * item as the caller already read it (strongly consistent, with the member it plans from;
+ * null when absent), so it is not read again.
  */
 export async function activityPut(
   tenantId: string,
   memberId: string,
   change: (a: Activity, today: number) => void,
-  options: { zone?: string; now?: Date } = {},
+  options: { zone?: string; now?: Date; current?: Activity | null } = {},
 ): Promise<TransactItem> {
   const zone = options.zone ?? (await getSettings(tenantId)).timeZone;
   const now = options.now ?? new Date();
-  const current = await readActivity(tenantId, memberId, true);
+  const current = options.current !== undefined ? options.current : await readActivity(tenantId, memberId, true);
   const a = current ? { ...current, tz: zone } : emptyActivity(zone);
   const today = localDayNumber(now.getTime(), zone);
   change(a, today);
@@ -234,4 +236,13 @@ export async function mergeActivityWrites(tenantId: string, survivorId: string, 
     { Put: { TableName: table, Item: activityItem(tenantId, survivorId, combined, now.toISOString()) } },
     { Delete: { TableName: table, Key: activityKey(tenantId, duplicateId) } },
   ];
+}
+
+/**
+ * A member and its ACTIVITY item in one strongly consistent BatchGetItem: what a member write
+ * that also moves the daily buckets (an order) plans from, in one round trip.
+ */
+export async function readMemberWithActivity(tenantId: string, memberId: string): Promise<{ item?: Record<string, unknown>; activity: Activity | null }> {
+  const items = await batchGet<Record<string, unknown>>([keys.member(tenantId, memberId), activityKey(tenantId, memberId)], undefined, { consistent: true });
+  return { item: items.find((i) => i.sk === SK.member), activity: fromActivityItem(items.find((i) => i.sk === ACTIVITY_SK)) ?? null };
 }

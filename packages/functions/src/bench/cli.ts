@@ -1,9 +1,10 @@
 import { isMain, terminalIo } from "../cli/is-main.js";
+import { API_USAGE, parseApiBenchArgs, runApiBench } from "./api.js";
 import { JOBS_USAGE, parseJobsBenchArgs, runJobsBench } from "./jobs.js";
 
 /**
  * `npm run bench -- <benchmark> [options]`. One entry per benchmark, chosen by the first
- * argument, so another (`api`: GraphQL latency) plugs in with one more entry below.
+ * argument: `jobs` (scan jobs against a raw scan), `api` (the GraphQL API against direct DynamoDB calls).
  * Exit codes: 0 done; 2 bad arguments; 3 the benchmark failed.
  */
 interface Output {
@@ -25,6 +26,22 @@ const BENCHMARKS: Record<string, { usage: string; run: (argv: string[], io: Outp
         return 2;
       }
       await runJobsBench(args, io);
+      return 0;
+    },
+  },
+  api: {
+    usage: API_USAGE,
+    async run(argv, io) {
+      const args = parseApiBenchArgs(argv);
+      if (args === "help") {
+        io.out(API_USAGE);
+        return 0;
+      }
+      if (typeof args === "string") {
+        io.err(`error: ${args}\n${API_USAGE}`);
+        return 2;
+      }
+      await runApiBench(args, io);
       return 0;
     },
   },

@@ -238,3 +238,18 @@ describe("authentication through the API", () => {
     expect(result.data?.viewer.permissions).not.toContain("Mutation.updateTenantSettings");
   });
 });
+
+describe("verified-token cache", () => {
+  it("answers a repeated token from the cache, but never across a configuration change or past exp", async () => {
+    const tenant = newTenantId("jwtc");
+    const token = await rawToken({ sub: "u-1", tenant, role: "OPERATOR" });
+    expect(await authenticate(`Bearer ${token}`)).toEqual({ kind: "USER", principalId: "u-1", tenantId: tenant, role: "OPERATOR" });
+    expect(await authenticate(`Bearer ${token}`)).toEqual({ kind: "USER", principalId: "u-1", tenantId: tenant, role: "OPERATOR" });
+    // Another secret: the token verified under the old one is checked again, and refused.
+    process.env.JWT_SECRET = "another-secret-of-at-least-32-characters-0123";
+    expect(await codeOf(authenticate(`Bearer ${token}`))).toMatchObject({ code: "UNAUTHENTICATED" });
+    // A token already expired (beyond the clock tolerance) is never cached as valid.
+    const expired = await rawToken({ sub: "u-2", tenant, role: "OPERATOR" }, { exp: Math.floor(Date.now() / 1000) - 60 });
+    expect(await codeOf(authenticate(`Bearer ${expired}`))).toMatchObject({ code: "UNAUTHENTICATED", message: "The token has expired" });
+  });
+});

@@ -1,3 +1,4 @@
+import { webcrypto } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyOptions } from "jose";
 import { isDeployed } from "@growth/core/shared";
 import { looksLikePartnerKey, verifyPartnerKey } from "@growth/core/partner";
@@ -70,7 +71,32 @@ type Verifier =
   | { mode: "jwks"; url: string; issuer: string; audience?: string }
   | { mode: "hs256"; secret: Uint8Array; issuer: string; audience?: string };
 
+/**
+ * The verifier for the current configuration, built once per configuration (not per request):
+ * the environment is read and the secret encoded once, and the HS256 key imported once below.
+ */
+let current: { config: string; verifier: Verifier } | undefined;
+
 function verifier(): Verifier {
+  const env = process.env;
+  const config = [env.JWT_AUDIENCE, env.JWT_JWKS_URL, env.JWT_ISSUER, env.JWT_SECRET, isDeployed()].join("\u0000");
+  if (current?.config !== config) current = { config, verifier: buildVerifier() };
+  return current.verifier;
+}
+
+/** HS256 verification keys, imported once per secret (jose would import a raw secret on every call). */
+const hmacKeys = new WeakMap<Uint8Array, Promise<webcrypto.CryptoKey>>();
+
+function hmacVerifyKey(secret: Uint8Array): Promise<webcrypto.CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = webcrypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+
+function buildVerifier(): Verifier {
   const audience = process.env.JWT_AUDIENCE || undefined;
   const jwksUrl = process.env.JWT_JWKS_URL;
   if (jwksUrl) {
@@ -99,8 +125,31 @@ function remoteKeySet(url: string): ReturnType<typeof createRemoteJWKSet> {
   return remoteKeys.keys;
 }
 
+/**
+ * Tokens verified in this process, for at most a minute and never past their `exp`: a client
+ * sends the same token with every request, and its signature check (a WebCrypto HMAC or RSA /
+ * ECDSA verification) is per-request work that can be done once. Keyed by the whole token (so
+ * by its signature) and the verifier's configuration; bounded, oldest dropped first.
+ */
+const verified = new Map<string, { config: string; until: number; payload: JWTPayload }>();
+const VERIFIED_TTL_MS = 60_000;
+const MAX_VERIFIED = 10_000;
+
 async function verifyToken(token: string): Promise<JWTPayload> {
   const v = verifier();
+  const config = current!.config;
+  const hit = verified.get(token);
+  if (hit && hit.config === config && Date.now() < hit.until) return hit.payload;
+  const payload = await verifySignature(token, v);
+  const until = Math.min(Date.now() + VERIFIED_TTL_MS, typeof payload.exp === "number" ? payload.exp * 1000 : 0);
+  if (until > Date.now()) {
+    if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
+    verified.set(token, { config, until, payload });
+  }
+  return payload;
+}
+
+async function verifySignature(token: string, v: Verifier): Promise<JWTPayload> {
   const options: JWTVerifyOptions = {
     issuer: v.issuer,
     ...(v.audience ? { audience: v.audience } : {}),
@@ -111,7 +160,7 @@ async function verifyToken(token: string): Promise<JWTPayload> {
     if (v.mode === "jwks") {
       return (await jwtVerify(token, remoteKeySet(v.url), { ...options, algorithms: ["RS256", "ES256"] })).payload;
     }
-    return (await jwtVerify(token, v.secret, { ...options, algorithms: ["HS256"] })).payload;
+    return (await jwtVerify(token, await hmacVerifyKey(v.secret), { ...options, algorithms: ["HS256"] })).payload;
   } catch (error) {
     throw verificationError(error, v.mode);
   }

@@ -2,6 +2,9 @@ import { batchGet } from "../../db/batch.js";
 import { CLIENT_ID_PATTERN } from "../../shared/ids.js";
 import { RESULT_COUNTERS, sharedName, SHARED_COUNTERS, type ResultCounter } from "./counters.js";
 import { RESULT_SHARDS, resultKeys } from "./keys.js";
+import { effectiveCampaign, fromCampaignItem } from "../item.js";
+import { CAMPAIGN_SK, campaignKeys } from "../keys.js";
+import type { Campaign } from "../types.js";
 
 export type CampaignCounters = Record<ResultCounter, number> & { campaignId: string; updatedAt?: string };
 
@@ -15,6 +18,10 @@ const empty = (campaignId: string): CampaignCounters => ({ campaignId, ...(Objec
 export async function getCampaignCounters(tenantId: string, campaignIds: readonly string[], options: { sharedOnly?: boolean } = {}): Promise<CampaignCounters[]> {
   const valid = campaignIds.filter((id) => CLIENT_ID_PATTERN.test(id));
   const shards = await batchGet<Record<string, unknown>>(valid.flatMap((id) => Array.from({ length: RESULT_SHARDS }, (_, s) => resultKeys.stats(tenantId, id, s))));
+  return sumShards(campaignIds, shards, options);
+}
+
+function sumShards(campaignIds: readonly string[], shards: Record<string, unknown>[], options: { sharedOnly?: boolean }): CampaignCounters[] {
   const byId = new Map<string, CampaignCounters>();
   for (const s of shards) {
     const id = s.campaignId as string;
@@ -58,4 +65,17 @@ export function returnsOf(c: CampaignCounters): { netRevenueMinor: number; roi: 
     roi: c.costMinor > 0 ? (net - c.costMinor) / c.costMinor : null,
     cacMinor: c.costMinor > 0 && c.newCustomers > 0 ? Math.round(c.costMinor / c.newCustomers) : null,
   };
+}
+
+/**
+ * A campaign and its result counters in one BatchGetItem: the item and its counter shards share
+ * the campaign's partition, and their keys are known from the id (a campaign screen's one round
+ * trip). Undefined campaign when unknown; the schedule applied as `getCampaigns` does.
+ */
+export async function getCampaignWithCounters(tenantId: string, campaignId: string, now = new Date()): Promise<{ campaign?: Campaign; counters: CampaignCounters }> {
+  if (!CLIENT_ID_PATTERN.test(campaignId)) return { counters: empty(campaignId) };
+  const items = await batchGet<Record<string, unknown>>([campaignKeys.item(tenantId, campaignId), ...Array.from({ length: RESULT_SHARDS }, (_, s) => resultKeys.stats(tenantId, campaignId, s))]);
+  const item = items.find((i) => i.sk === CAMPAIGN_SK);
+  const shards = items.filter((i) => i !== item);
+  return { campaign: item ? effectiveCampaign(fromCampaignItem(item), now) : undefined, counters: sumShards([campaignId], shards, {})[0]! };
 }

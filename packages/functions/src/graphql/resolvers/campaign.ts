@@ -5,7 +5,9 @@ import { defineLoader, type Context } from "../context.js";
 import { definePermissions, OPERATE, READ } from "../permissions.js";
 import { money, type Resolvers } from "./base.js";
 import { toConnection, type PageArgs } from "./connection.js";
-import { funnelOf, getCampaignCounters, returnsOf, RESULT_SHARDS, type CampaignCounters } from "@growth/core/campaign/results";
+import { selectedArgs } from "./lookahead.js";
+import type { GraphQLResolveInfo } from "graphql";
+import { funnelOf, getCampaignCounters, getCampaignWithCounters, returnsOf, RESULT_SHARDS, type CampaignCounters } from "@growth/core/campaign/results";
 import { contentById } from "./content.js";
 import { segmentById } from "./segment.js";
 import { storeById } from "./store.js";
@@ -41,7 +43,15 @@ const payload = (ctx: Context, campaign: C) => {
 
 export const campaignResolvers: Resolvers = {
   Query: {
-    campaign: (_: unknown, { id }: { id: string }, ctx: Context) => campaignById(ctx).load(id),
+    campaign: async (_: unknown, { id }: { id: string }, ctx: Context, info: GraphQLResolveInfo) => {
+      // A campaign screen asks for the results too: the item and its counter shards share one
+      // partition and their keys come from the id, so one BatchGetItem reads both.
+      if (!selectedArgs(info, ["results"])) return campaignById(ctx).load(id);
+      const { campaign, counters } = await getCampaignWithCounters(ctx.tenantId, id);
+      countersById(ctx).prime(id, counters);
+      campaignById(ctx).prime(id, campaign ?? null);
+      return campaign ?? null;
+    },
     campaigns: async (_: unknown, args: PageArgs & { filter?: Campaigns.CampaignFilter | null }, ctx: Context) => {
       const page = await Campaigns.listCampaigns(ctx.tenantId, args.filter, args);
       for (const c of page.items) campaignById(ctx).prime(c.campaignId, c);

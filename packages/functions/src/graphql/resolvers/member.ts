@@ -2,6 +2,8 @@ import DataLoader from "dataloader";
 import * as Member from "@growth/core/member";
 import { listMemberEvents } from "@growth/core/event";
 import { listMemberOrders } from "@growth/core/order";
+import { listLedger } from "@growth/core/points";
+import type { GraphQLResolveInfo } from "graphql";
 import { maskEmail, maskPhone, normalisePhone } from "@growth/core/shared";
 import { getSettings } from "@growth/core/tenant";
 import { defineLoader, type Context } from "../context.js";
@@ -9,6 +11,7 @@ import { ADMIN_ONLY, canSeePersonalData, definePermissions, OPERATE, READ } from
 import type { Resolvers } from "./base.js";
 import { money } from "./base.js";
 import { toConnection, type PageArgs } from "./connection.js";
+import { selectedArgs } from "./lookahead.js";
 
 type M = Member.Member;
 
@@ -36,6 +39,35 @@ export const memberById = defineLoader("member.byId", (tenantId) =>
   new DataLoader<string, M | null>(async (ids) => (await Member.getMembers(tenantId, ids)).map((m) => m ?? null), { maxBatchSize: 100 }),
 );
 
+export const pageKey = (memberId: string, a: PageArgs) => `${memberId}\u0000${a.first ?? ""}\u0000${a.after ?? ""}`;
+const fromPageKey = (key: string): [string, PageArgs] => {
+  const [memberId, first, after] = key.split("\u0000") as [string, string, string];
+  return [memberId, { first: first === "" ? undefined : Number(first), after: after || undefined }];
+};
+
+/** A member's order pages for the request, by (member, first, after): one Query each, shared by a prefetch and the field. */
+export const memberOrdersPage = defineLoader("member.ordersPage", (tenantId) =>
+  new DataLoader<string, Awaited<ReturnType<typeof listMemberOrders>>>((list) => Promise.all(list.map((k) => listMemberOrders(tenantId, ...fromPageKey(k)))), { batch: false }),
+);
+
+/** A member's ledger pages for the request, by (member, first, after), like `memberOrdersPage`. */
+export const memberLedgerPage = defineLoader("member.ledgerPage", (tenantId) =>
+  new DataLoader<string, Awaited<ReturnType<typeof listLedger>>>((list) => Promise.all(list.map((k) => listLedger(tenantId, ...fromPageKey(k)))), { batch: false }),
+);
+
+/**
+ * What a member query asks for below the member that needs only the member id (its orders, its
+ * ledger): started now, beside the member's own read, instead of after it (one round trip less).
+ * Errors surface where the field resolves (the loader keeps the promise); a merged id's
+ * prefetch is wasted (the survivor's page is read by its id).
+ */
+function prefetchMemberChildren(ctx: Context, id: string, info: GraphQLResolveInfo): void {
+  const orders = selectedArgs(info, ["orders"]);
+  if (orders) memberOrdersPage(ctx).load(pageKey(id, orders as PageArgs)).catch(() => {});
+  const ledger = selectedArgs(info, ["points", "ledger"]);
+  if (ledger) memberLedgerPage(ctx).load(pageKey(id, ledger as PageArgs)).catch(() => {});
+}
+
 /** Follows a merged duplicate to its survivor (the loader keeps it to one batch per hop). */
 async function resolved(ctx: Context, id: string): Promise<M | null> {
   let m = await memberById(ctx).load(id);
@@ -49,7 +81,10 @@ const pii = (ctx: Context) => canSeePersonalData(ctx.principal);
 
 export const memberResolvers: Resolvers = {
   Query: {
-    member: (_: unknown, { id }: { id: string }, ctx: Context) => resolved(ctx, id),
+    member: (_: unknown, { id }: { id: string }, ctx: Context, info: GraphQLResolveInfo) => {
+      prefetchMemberChildren(ctx, id, info);
+      return resolved(ctx, id);
+    },
     memberByIdentity: async (_: unknown, a: { channel: Member.Channel; externalId: string }, ctx: Context) => {
       const id = await Member.memberIdByIdentity(ctx.tenantId, a.channel, a.externalId);
       return id ? resolved(ctx, id) : null;
@@ -112,7 +147,7 @@ export const memberResolvers: Resolvers = {
     referrals: async (m: M, a: PageArgs, ctx: Context) => toConnection(await Member.listReferrals(ctx.tenantId, m.memberId, a)),
     stats: (m: M) => m,
     points: (m: M) => m,
-    orders: async (m: M, a: PageArgs, ctx: Context) => toConnection(await listMemberOrders(ctx.tenantId, m.memberId, a)),
+    orders: async (m: M, a: PageArgs, ctx: Context) => toConnection(await memberOrdersPage(ctx).load(pageKey(m.memberId, a))),
     events: async (m: M, a: PageArgs, ctx: Context) =>
       toConnection(await listMemberEvents(ctx.tenantId, m.memberId, a)),
   },

@@ -1,10 +1,11 @@
 import { getMember, type Member } from "@growth/core/member";
-import { listLedger, movePoints, type PointsEntry, type PointsMoveInput } from "@growth/core/points";
+import { movePoints, type PointsEntry, type PointsMoveInput } from "@growth/core/points";
 import { ValidationError } from "@growth/core/shared";
 import type { Context } from "../context.js";
 import { ADMIN_ONLY, definePermissions, OPERATE } from "../permissions.js";
 import type { Resolvers } from "./base.js";
 import { toConnection, type PageArgs } from "./connection.js";
+import { memberLedgerPage, pageKey } from "./member.js";
 
 definePermissions({
   "Mutation.redeemPoints": { roles: OPERATE, doc: "Spend a member's points." },
@@ -28,7 +29,7 @@ export const pointsResolvers: Resolvers = {
   },
   PointsAccount: {
     balance: (m: Member) => m.pointsBalance,
-    ledger: async (m: Member, a: PageArgs, ctx: Context) => toConnection(await listLedger(ctx.tenantId, m.memberId, a)),
+    ledger: async (m: Member, a: PageArgs, ctx: Context) => toConnection(await memberLedgerPage(ctx).load(pageKey(m.memberId, a))),
   },
   PointsEntry: {
     id: (e: PointsEntry) => e.entryId,
