@@ -16,6 +16,9 @@ import { boostNote, boostOrder, multipliersFor } from "../multiplier/apply.js";
 import { planReferralRewards, REFERRAL_REWARD_ITEMS } from "../referral/rewards.js";
 import type { Campaign } from "../campaign/types.js";
 import { STAFF_FIXED_ITEMS, STAFF_ITEMS_PER_DAY, staffOrderWrites } from "../staff/orders.js";
+import { fromOwnershipItem } from "../staff/ownership.js";
+import { OWNER_SK } from "../staff/keys.js";
+import type { Ownership } from "../staff/types.js";
 import { fromOrderItem, newOrder, orderItem } from "./item.js";
 import type { Order } from "./types.js";
 import { cleanOrder, type CleanOrder, type OrderInput } from "./validate.js";
@@ -94,9 +97,11 @@ export async function recordOrders(
   const settings = await getSettings(tenantId);
   // The member and its ACTIVITY item in one strongly consistent read: the first transaction
   // plans from them (no second read of either); a merged id follows to its survivor.
-  const read = await readMemberWithActivity(tenantId, memberIdInput);
+  // ... and its OWNER item (staff/), in the same round trip.
+  const read = await readMemberWithActivity(tenantId, memberIdInput, [OWNER_SK]);
   let member = read.item ? fromMemberItem(read.item) : undefined;
-  let prefetched: Prefetched | undefined = member ? { member, activity: read.activity } : undefined;
+  const owner = read.others.get(OWNER_SK);
+  let prefetched: Prefetched | undefined = member ? { member, activity: read.activity, ownership: owner ? fromOwnershipItem(owner) : null } : undefined;
   if (member?.status === "MERGED" && member.mergedInto) {
     member = await resolveMember(tenantId, member.mergedInto);
     prefetched = undefined;
@@ -138,6 +143,8 @@ type Settings = Awaited<ReturnType<typeof getSettings>>;
 interface Prefetched {
   member: Member;
   activity: Activity | null;
+  /** The member's OWNER item; null: it has none. */
+  ownership: Ownership | null;
 }
 
 class ExistingOrders extends Error {
@@ -182,7 +189,7 @@ async function writeChunk(
       let last = member.lastOrderAt;
       let active = member.lastActiveAt;
       // The member's owner and the staff member a recent staff touch attributes orders to.
-      const staff = await staffOrderWrites(tenantId, member, orders, settings.timeZone);
+      const staff = await staffOrderWrites(tenantId, member, orders, settings.timeZone, prefetched && member === prefetched.member ? prefetched.ownership : undefined);
       for (const o of orders) {
         const order = newOrder(tenantId, memberId, o, settings, by.source, now);
         Object.assign(order, staff.staffOf(o.orderId));

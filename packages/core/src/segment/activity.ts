@@ -240,9 +240,16 @@ export async function mergeActivityWrites(tenantId: string, survivorId: string, 
 
 /**
  * A member and its ACTIVITY item in one strongly consistent BatchGetItem: what a member write
- * that also moves the daily buckets (an order) plans from, in one round trip.
+ * that also moves the daily buckets (an order) plans from, in one round trip. `more`: other
+ * items of the member's partition read in the same round trip (by sort key, in `others`).
  */
-export async function readMemberWithActivity(tenantId: string, memberId: string): Promise<{ item?: Record<string, unknown>; activity: Activity | null }> {
-  const items = await batchGet<Record<string, unknown>>([keys.member(tenantId, memberId), activityKey(tenantId, memberId)], undefined, { consistent: true });
-  return { item: items.find((i) => i.sk === SK.member), activity: fromActivityItem(items.find((i) => i.sk === ACTIVITY_SK)) ?? null };
+export async function readMemberWithActivity(
+  tenantId: string,
+  memberId: string,
+  more: readonly string[] = [],
+): Promise<{ item?: Record<string, unknown>; activity: Activity | null; others: Map<string, Record<string, unknown>> }> {
+  const partition = keys.memberPartition(tenantId, memberId);
+  const items = await batchGet<Record<string, unknown>>([keys.member(tenantId, memberId), activityKey(tenantId, memberId), ...more.map((sk) => ({ pk: partition, sk }))], undefined, { consistent: true });
+  const others = new Map(items.filter((i) => more.includes(i.sk as string)).map((i) => [i.sk as string, i]));
+  return { item: items.find((i) => i.sk === SK.member), activity: fromActivityItem(items.find((i) => i.sk === ACTIVITY_SK)) ?? null, others };
 }

@@ -2,6 +2,7 @@ import { counterUpdate } from "../db/counters.js";
 import type { TransactItem } from "../db/transact.js";
 import { localDate } from "../jobs/periods.js";
 import type { Member } from "../member/types.js";
+import type { Ownership } from "./types.js";
 import { staffKeys } from "./keys.js";
 import { crossingDelta, effectiveOwnerId, findOwnership } from "./ownership.js";
 import { getStaffSettings } from "./settings.js";
@@ -45,8 +46,10 @@ export async function staffOrderWrites(
   member: Member,
   orders: { orderId: string; amountMinor: number; occurredAt: string }[],
   zone: string,
+  /** The OWNER item as read with the member (null: none); undefined reads it now. */
+  known?: Ownership | null,
 ): Promise<{ items: TransactItem[]; staffOf: (orderId: string) => OrderStaff }> {
-  const ownership = await findOwnership(tenantId, member.memberId, true);
+  const ownership = known === undefined ? await findOwnership(tenantId, member.memberId, true) : (known ?? undefined);
   const [stored] = ownership ? await getStaffMany(tenantId, [ownership.staffId]) : [undefined];
   const owner = effectiveOwnerId(ownership, stored);
   const { attributionWindowDays } = await getStaffSettings(tenantId);
