@@ -5,6 +5,8 @@ import { eraseAuthorContent } from "../content/erase.js";
 import { ValidationError } from "../shared/errors.js";
 import { auditPut, newAuditEntry } from "../audit/index.js";
 import { cleanText } from "../shared/text.js";
+import { piiReader } from "../pii/cipher.js";
+import { memberKeyOf } from "./child-items.js";
 import { listIdentities, listTagRecords } from "./children.js";
 import { changeMember } from "./mutate.js";
 import { getMember } from "./read.js";
@@ -24,6 +26,7 @@ export async function eraseMember(tenantId: string, memberId: string, by: { acto
   const [identities, tags] = await Promise.all([listIdentities(tenantId, memberId), listTagRecords(tenantId, memberId, true)]);
   if (identities.length + tags.length > 89) throw new ValidationError("this member has too many identities and tags to erase at once", "memberId");
   if ((await getMember(tenantId, memberId, true)).status === "ACTIVE") await eraseAuthorContent(tenantId, memberId);
+  const cipher = await piiReader(tenantId);
   return changeMember(tenantId, memberId, (member) => {
     const table = tableName();
     const now = new Date().toISOString();
@@ -32,8 +35,8 @@ export async function eraseMember(tenantId: string, memberId: string, by: { acto
       ...tags.map((t) => ({ Delete: { TableName: table, Key: keys.memberTag(tenantId, memberId, t.tag) } })),
     ];
     items.push(auditPut(newAuditEntry(tenantId, { action: "MEMBER_ERASED", actor: by.actor, target: `member:${memberId}`, detail: cleanText(by.reason, "reason", 200) })));
-    if (member.phone) items.push({ Delete: { TableName: table, Key: keys.memberKey(tenantId, "PHONE", member.phone) } });
-    if (member.customerNo) items.push({ Delete: { TableName: table, Key: keys.memberKey(tenantId, "CUSTOMER_NO", member.customerNo) } });
+    if (member.phone) items.push({ Delete: { TableName: table, Key: memberKeyOf(cipher, "PHONE", member.phone) } });
+    if (member.customerNo) items.push({ Delete: { TableName: table, Key: memberKeyOf(cipher, "CUSTOMER_NO", member.customerNo) } });
     const erased: Member = { ...member, status: "ERASED", erasedAt: now, gender: "UNKNOWN", tags: [], marketingConsent: false, partnerSharingConsent: false, version: member.version + 1, updatedAt: now };
     for (const f of PERSONAL_FIELDS) delete erased[f];
     return {
