@@ -194,6 +194,8 @@ async function mergeStep(tenantId: string, s: Member, d: Member, actor: string):
     // The duplicate's daily buckets (segment windows) join the survivor's.
     extras.push(...(await mergeActivityWrites(tenantId, s.memberId, d.memberId)));
     Object.assign(dUpdate.set, { status: "MERGED", mergedInto: s.memberId });
+    // The duplicate keeps its own profile; the survivor remembers it so an erasure reaches it.
+    sUpdate.set.mergedFrom = [...new Set([...(s.mergedFrom ?? []), d.memberId, ...(d.mergedFrom ?? [])])];
     // The audit entry lands with the step that completes the merge.
     extras.push(auditPut(newAuditEntry(tenantId, { action: "MEMBERS_MERGED", actor, target: `member:${d.memberId}`, detail: `merged into ${s.memberId}` })));
     dUpdate.remove.push("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk");
