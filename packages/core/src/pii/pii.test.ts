@@ -1,5 +1,5 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,6 +8,9 @@ import { keys } from "../db/keys.js";
 import { countRequests } from "../db/requests.js";
 import { bindMemberCard, createMember, getMember, getMembers, listMembers, memberByKey, mergeMembers, updateMember } from "../member/index.js";
 import { memberItem } from "../member/item.js";
+import { bulkLoadDemoBrand } from "../bench/index.js";
+import { generateDemoBrand, loadDemoBrand } from "../demo/index.js";
+import { importCsv } from "../importer/index.js";
 import { ConflictError } from "../shared/errors.js";
 import { actor, newTenantId } from "../test/tenant.js";
 import { itemsContaining, scanTenant } from "../test/scan.js";
@@ -65,6 +68,28 @@ describe("personal data at rest", () => {
     expect((await listMembers(t, {}, {})).items.map((m) => m.phone).sort()).toEqual(["+8613800138002", "+8613800138003", "+8613800138004"]);
     // Uniqueness still holds on the blind index.
     await expect(createMember(t, { sourceChannel: "APP", phone: "+86 138 0013 8003" }, actor)).rejects.toMatchObject({ code: "CONFLICT", details: { memberId: a.memberId, field: "phone" } });
+  });
+
+  it("keeps no plaintext phone or email after an import, the demo loader and the bench bulk loader", async () => {
+    const t = newTenantId("imp");
+    const file = join(mkdtempSync(join(tmpdir(), "pii-import-")), "members.csv");
+    writeFileSync(file, ["customer_no,name,phone,email,source_channel", "K1,Imported One,138 0013 9001,Imported.One@Example.com,APP", "K2,Imported Two,13800139002,,STORE", ""].join("\n"));
+    expect(await importCsv(t, "members", file)).toMatchObject({ rows: 2, membersCreated: 2, badCount: 0 });
+    expect(itemsContaining(await scanTenant(t), [...spellings("+8613800139001"), ...spellings("+8613800139002"), "imported.one@example.com"])).toEqual([]);
+    expect((await memberByKey(t, "PHONE", "+8613800139001"))?.email).toBe("imported.one@example.com");
+
+    const plan = generateDemoBrand(5, 30);
+    const needles = plan.members.flatMap((m) => [...(m.phone ? spellings(m.phone) : []), ...(m.email ? [m.email] : [])]);
+    expect(needles.length).toBeGreaterThan(30);
+    for (const [tenant, load] of [
+      [newTenantId("demo"), (x: string) => loadDemoBrand(x, { seed: 5, members: 30 })],
+      [newTenantId("bulk"), (x: string) => bulkLoadDemoBrand(x, plan)],
+    ] as const) {
+      await load(tenant);
+      expect(itemsContaining(await scanTenant(tenant), needles), tenant).toEqual([]);
+      const withPhone = plan.members.find((m) => m.phone)!;
+      expect((await memberByKey(tenant, "PHONE", withPhone.phone!))?.memberId).toBe(withPhone.memberId);
+    }
   });
 
   it("binds each ciphertext to its tenant and field", async () => {
