@@ -1,5 +1,4 @@
 import { tableName } from "../db/client.js";
-import { keys } from "../db/keys.js";
 import type { TransactItem } from "../db/transact.js";
 import { ConflictError } from "../shared/errors.js";
 import { piiWriter } from "../pii/cipher.js";
