@@ -50,7 +50,8 @@ const DELETE_OWN: [prefix: string, field: keyof ErasedCopies][] = [
  * Removes or anonymises every derived copy of an erased member (and of the duplicates merged
  * into it). Every step is idempotent: eraseMember runs it after the member is flipped to ERASED,
  * and again when called for an already erased member, so a crash half-way is finished by
- * erasing again. Cost: two queries per member and one write per copy.
+ * erasing again. Cost: nine small queries per member (by sort-key prefix, so a long order
+ * history is not read) and one write per copy.
  */
 export async function eraseDerivedCopies(tenantId: string, memberIds: readonly string[]): Promise<ErasedCopies> {
   const counts: ErasedCopies = {
@@ -68,7 +69,11 @@ export async function eraseDerivedCopies(tenantId: string, memberIds: readonly s
   const table = tableName();
   for (const memberId of memberIds) {
     const partition = keys.memberPartition(tenantId, memberId);
-    const [own, indexed] = await Promise.all([queryAll<Item>({ pk: partition }, true), queryAll<Item>({ index: "gsi1", pk: partition })]);
+    // By prefix: the partitions also hold orders, events and the ledger, which can be long and stay.
+    const [own, indexed] = await Promise.all([
+      Promise.all([...DELETE_OWN.map(([prefix]) => prefix), "REFERRAL"].map((skPrefix) => queryAll<Item>({ pk: partition, skPrefix }, true))).then((l) => l.flat()),
+      Promise.all(["SEGMENT#", "TOUCH#", "COUPON#"].map((skPrefix) => queryAll<Item>({ index: "gsi1", pk: partition, skPrefix }))).then((l) => l.flat()),
+    ]);
     const deletes: Keys[] = [];
     for (const item of own) {
       const rule = DELETE_OWN.find(([prefix]) => item.sk.startsWith(prefix));
