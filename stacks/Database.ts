@@ -63,11 +63,15 @@ export function Database({ stack }: StackContext) {
   const personalDataKey = new Key(stack, "PersonalDataKey", {
     description: `${stack.stage}: wraps the per-tenant data keys that encrypt members' phone and email`,
     enableKeyRotation: true,
+    // A name for the CLIs run against a stage's table (PII_KMS_KEY_ID=alias/…, see docs/personal-data.md).
+    alias: personalDataKeyAlias(stack.stage),
     // Losing this key loses every phone and email: never deleted with the stack in prod.
     removalPolicy: isProductionStage(stack.stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
   return { table, personalDataKey };
 }
+
+export const personalDataKeyAlias = (stage: string) => `alias/private-domain-growth-${stage}-personal-data`;
 
 /** What a function that reads or writes members needs of the personal-data key: its id in the environment... */
 export const personalDataEnvironment = (key: Key) => ({ PII_KMS_KEY_ID: key.keyArn });

@@ -167,6 +167,7 @@ describe("Database stack", () => {
     testStage.database.resourceCountIs("AWS::KMS::Key", 1);
     testStage.database.hasResource("AWS::KMS::Key", { DeletionPolicy: "Delete", Properties: Match.objectLike({ EnableKeyRotation: true, KeySpec: Match.absent() }) });
     prodStage.database.hasResource("AWS::KMS::Key", { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+    testStage.database.hasResourceProperties("AWS::KMS::Alias", { AliasName: "alias/private-domain-growth-test-personal-data" });
   });
 });
 
