@@ -6,7 +6,7 @@ import { eraseAuthorContent } from "../content/erase.js";
 import { ConflictError, ValidationError } from "../shared/errors.js";
 import { auditPut, newAuditEntry } from "../audit/index.js";
 import { cleanText } from "../shared/text.js";
-import { piiReader } from "../pii/cipher.js";
+import { piiWriter } from "../pii/cipher.js";
 import { memberKeyOf } from "./child-items.js";
 import { listIdentities, listTagRecords } from "./children.js";
 import { eraseDerivedCopies, type ErasedCopies } from "./erase-copies.js";
@@ -46,7 +46,7 @@ async function eraseProfile(tenantId: string, memberId: string, by: { actor: str
   const [identities, tags] = await Promise.all([listIdentities(tenantId, memberId), listTagRecords(tenantId, memberId, true)]);
   if (identities.length + tags.length > 89 - 3 * MAX_MERGED_DUPLICATES) throw new ValidationError("this member has too many identities and tags to erase at once", "memberId");
   if ((await getMember(tenantId, memberId, true)).status === "ACTIVE") await eraseAuthorContent(tenantId, memberId);
-  const cipher = await piiReader(tenantId);
+  const cipher = await piiWriter(tenantId); // the index key, for the phone keys
   return changeMember(tenantId, memberId, async (member) => {
     const table = tableName();
     const now = new Date().toISOString();

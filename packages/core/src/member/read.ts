@@ -3,7 +3,7 @@ import { batchGet } from "../db/batch.js";
 import { documentClient, tableName } from "../db/client.js";
 import { keys } from "../db/keys.js";
 import { NotFoundError } from "../shared/errors.js";
-import { piiReader } from "../pii/cipher.js";
+import { piiIndexer } from "../pii/cipher.js";
 import { memberKeyOf } from "./child-items.js";
 import { fromMemberItems } from "./item.js";
 import type { Channel, Member } from "./types.js";
@@ -56,8 +56,14 @@ export type MemberKeyKind = "PHONE" | "CUSTOMER_NO";
 
 /** The member holding a phone (E.164, looked up by its blind index) or customer number. */
 export async function memberIdByKey(tenantId: string, kind: MemberKeyKind, value: string): Promise<string | undefined> {
+  let key = keys.memberKey(tenantId, kind, value);
+  if (kind === "PHONE") {
+    const indexer = await piiIndexer(tenantId);
+    if (!indexer) return undefined; // no keyring: this tenant has never stored a phone
+    key = memberKeyOf(indexer, kind, value);
+  }
   const out = await documentClient().send(
-    new GetCommand({ TableName: tableName(), Key: memberKeyOf(await piiReader(tenantId), kind, value), ProjectionExpression: "memberId" }),
+    new GetCommand({ TableName: tableName(), Key: key, ProjectionExpression: "memberId" }),
   );
   return out.Item?.memberId as string | undefined;
 }

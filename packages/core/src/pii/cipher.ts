@@ -43,7 +43,7 @@ export function versionOf(stored: string): number | undefined {
 
 const additional = (tenantId: string, field: string) => Buffer.from(`${tenantId}|${field}`);
 
-function cipherOf(tenantId: string, version: number | undefined, index: Buffer): PiiCipher {
+function cipherOf(tenantId: string, version: number | undefined, index: Buffer | undefined): PiiCipher {
   return {
     tenantId,
     version,
@@ -68,6 +68,7 @@ function cipherOf(tenantId: string, version: number | undefined, index: Buffer):
       return Buffer.concat([d.update(raw.subarray(12, raw.length - 16)), d.final()]).toString("utf8");
     },
     blindIndex(kind, normalised) {
+      if (!index) throw new Error("this cipher was made for decrypting: use piiIndexer or piiWriter for a blind index");
       return createHmac("sha256", index).update(`${kind}:${normalised}`).digest("base64url");
     },
   };
@@ -82,7 +83,8 @@ export async function piiWriter(tenantId: string): Promise<PiiCipher> {
 
 /**
  * A cipher that can decrypt the given stored values. Keys already unwrapped cost nothing: a
- * read in steady state makes no DynamoDB or KMS request for keys at all.
+ * read in steady state makes no DynamoDB or KMS request for keys at all, and a read never
+ * creates a keyring (values without ciphertext need no key).
  */
 export async function piiReader(tenantId: string, stored: Iterable<unknown> = []): Promise<PiiCipher> {
   const versions = new Set<number>();
@@ -91,11 +93,15 @@ export async function piiReader(tenantId: string, stored: Iterable<unknown> = []
     if (v !== undefined && !cachedDataKey(tenantId, v)) versions.add(v);
   }
   await Promise.all([...versions].map((v) => dataKey(tenantId, v)));
-  const index = cachedIndexKey(tenantId) ?? (await indexKey(tenantId));
-  return cipherOf(tenantId, undefined, index);
+  return cipherOf(tenantId, undefined, cachedIndexKey(tenantId));
 }
 
-/** The blind index of one value (lookups by phone: no request once the index key is unwrapped). */
-export async function blindIndexOf(tenantId: string, kind: IndexedKind, normalised: string): Promise<string> {
-  return (await piiReader(tenantId)).blindIndex(kind, normalised);
+/**
+ * A cipher for blind indexes (lookups by phone), or undefined when the tenant has never stored
+ * personal data (then nothing can match, and no keyring is created by a lookup). No request
+ * once the index key is unwrapped.
+ */
+export async function piiIndexer(tenantId: string): Promise<PiiCipher | undefined> {
+  const index = await indexKey(tenantId, { create: false });
+  return index ? cipherOf(tenantId, undefined, index) : undefined;
 }

@@ -112,10 +112,19 @@ export async function dataKey(tenantId: string, version: number): Promise<Buffer
 }
 
 /** The plaintext blind-index key (unwrapped once per process; it never changes). */
-export async function indexKey(tenantId: string): Promise<Buffer> {
+export async function indexKey(tenantId: string): Promise<Buffer>;
+/** With `create: false`: undefined for a tenant that never stored personal data (no keyring is made by a read). */
+export async function indexKey(tenantId: string, options: { create: false }): Promise<Buffer | undefined>;
+export async function indexKey(tenantId: string, options: { create: boolean } = { create: true }): Promise<Buffer | undefined> {
   const hit = indexKeys.get(tenantId);
   if (hit) return hit;
-  const ring = await keyring(tenantId);
+  let ring: Keyring | undefined;
+  if (options.create) ring = await keyring(tenantId);
+  else {
+    ring = rings.get(tenantId)?.ring ?? (await readKeyring(tenantId)) ?? (await readKeyring(tenantId, true));
+    if (!ring) return undefined;
+    remember(ring);
+  }
   const key = indexKeys.get(tenantId) ?? (await unwrap(masterKey(), ring.index, indexKeyContext(tenantId)));
   indexKeys.set(tenantId, key);
   return key;

@@ -116,6 +116,10 @@ describe("personal data at rest", () => {
     expect(byPhone.tally.byCommand).toEqual({ GetItemCommand: 2 }); // the key, then the member
     const many = await countRequests(() => getMembers(t, [m.memberId]));
     expect(many.tally.byCommand).toEqual({ BatchGetItemCommand: 1 });
+    // A lookup in a tenant that never stored personal data finds nothing and creates no keyring.
+    const empty = newTenantId("pii");
+    expect(await memberByKey(empty, "PHONE", "+8613900139000")).toBeUndefined();
+    expect(await readKeyring(empty, true)).toBeUndefined();
   });
 
   it("rotates a tenant's data key: new writes use the new version, re-encryption moves the rest, the old version is retired", async () => {
