@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { changeCampaignStatus, createCampaign } from "../campaign/index.js";
 import { changeContentStatus } from "../content/status.js";
 import { createContent } from "../content/store.js";
+import { batchPut } from "../db/batch.js";
+import { keys } from "../db/keys.js";
 import { claimCoupon, createCouponDefinition, findCoupon } from "../coupon/index.js";
 import { recordEvent } from "../event/record.js";
 import { runJob } from "../jobs/run.js";
@@ -63,6 +65,7 @@ describe("erasure reaches every derived copy", () => {
     await mergeMembers(t, ann.memberId, dup.memberId, actor);
     expect((await getMember(t, ann.memberId)).mergedFrom).toEqual([dup.memberId]);
 
+    const before = await scanTenant(t);
     const { member, copies } = await eraseMemberWithCopies(t, ann.memberId, { actor: "dpo", reason: "PIPL request" });
     expect(member.status).toBe("ERASED");
     expect(copies).toEqual({
@@ -103,9 +106,15 @@ describe("erasure reaches every derived copy", () => {
     expect(await memberByKey(t, "PHONE", "+8613812340002")).toBeUndefined();
     expect(await memberByIdentity(t, "STORE", "card-ann-2")).toBeUndefined();
 
-    // Erasing again finishes nothing more and changes nothing.
+    // Erasing again finds nothing more to do.
     const again = await eraseMemberWithCopies(t, ann.memberId, { actor: "dpo" });
     expect(Object.values(again.copies).every((n) => n === 0)).toBe(true);
+    // A crash after the profile step leaves copies behind: erasing again removes them.
+    const membership = before.find((i) => i.sk === `M#${ann.memberId}`)!;
+    await batchPut([membership, { pk: keys.memberPartition(t, ann.memberId), sk: "CREACH#hello", tenantId: t, memberId: ann.memberId, contentId: "hello" }]);
+    const resumed = await eraseMemberWithCopies(t, ann.memberId, { actor: "dpo" });
+    expect(resumed.copies).toMatchObject({ segmentMemberships: 1, reachMarkers: 1, outboxTouches: 0 });
+    expect((await scanTenant(t)).filter((i) => i.sk === "CREACH#hello" || i.sk === membership.sk)).toEqual([]);
     expect(await eraseMember(t, ann.memberId, { actor: "dpo" })).toMatchObject({ status: "ERASED" });
     await expect(eraseMember(t, dup.memberId, { actor: "dpo" })).rejects.toMatchObject({ code: "CONFLICT" });
   });
