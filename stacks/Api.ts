@@ -1,5 +1,5 @@
 import { Api as HttpApi, Config, type StackContext, use } from "sst/constructs";
-import { Database } from "./Database.js";
+import { Database, personalDataEnvironment, personalDataPermission } from "./Database.js";
 import { isProductionStage } from "./defaults.js";
 
 /** Path of the GraphQL Lambda handler, relative to the repo root (the export is `handler`). */
@@ -62,7 +62,7 @@ export function jwtEnvironment(stage: string, env: NodeJS.ProcessEnv = process.e
 
 /** The GraphQL API: `POST /graphql` on an HTTP API, one Lambda bound to the table. */
 export function Api({ stack }: StackContext) {
-  const { table } = use(Database);
+  const { table, personalDataKey } = use(Database);
 
   // HMAC key for pagination cursors. Set per stage with `sst secrets set CURSOR_SECRET <value>`.
   // Bound below, the function sees SST_Secret_value_CURSOR_SECRET=__FETCH_FROM_SSM__ and reads
@@ -91,9 +91,11 @@ export function Api({ stack }: StackContext) {
         // HTTP API integrations time out at 30 s; stop the function just before.
         timeout: 29,
         bind: [table, cursorSecret],
+        permissions: [personalDataPermission(personalDataKey)],
         environment: {
           TABLE_NAME: table.tableName,
           STAGE: stack.stage,
+          ...personalDataEnvironment(personalDataKey),
           ...jwtEnvironment(stack.stage),
           // The bundle ships its source map (sourcemap: true below); use it in stack traces.
           NODE_OPTIONS: "--enable-source-maps",

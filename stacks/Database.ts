@@ -1,4 +1,7 @@
+import { RemovalPolicy } from "aws-cdk-lib";
 import { BillingMode } from "aws-cdk-lib/aws-dynamodb";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Key } from "aws-cdk-lib/aws-kms";
 import { Table, type StackContext, type TableProps } from "sst/constructs";
 import { TABLE_KEYS } from "../packages/core/src/db/table.js";
 import { isProductionStage } from "./defaults.js";
@@ -54,5 +57,25 @@ export function Database({ stack }: StackContext) {
       },
     },
   });
-  return { table };
+  // The master key of personal-data encryption (packages/core/src/pii): it wraps each tenant's
+  // data keys (GenerateDataKey / Decrypt) and never leaves KMS. KMS rotates its key material
+  // yearly; older material keeps decrypting, so nothing has to be re-wrapped for that.
+  const personalDataKey = new Key(stack, "PersonalDataKey", {
+    description: `${stack.stage}: wraps the per-tenant data keys that encrypt members' phone and email`,
+    enableKeyRotation: true,
+    // A name for the CLIs run against a stage's table (PII_KMS_KEY_ID=alias/…, see docs/personal-data.md).
+    alias: personalDataKeyAlias(stack.stage),
+    // Losing this key loses every phone and email: never deleted with the stack in prod.
+    removalPolicy: isProductionStage(stack.stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  });
+  return { table, personalDataKey };
 }
+
+export const personalDataKeyAlias = (stage: string) => `alias/private-domain-growth-${stage}-personal-data`;
+
+/** What a function that reads or writes members needs of the personal-data key: its id in the environment... */
+export const personalDataEnvironment = (key: Key) => ({ PII_KMS_KEY_ID: key.keyArn });
+
+/** ...and permission to make, wrap and unwrap data keys with it (nothing else: no key administration). */
+export const personalDataPermission = (key: Key) =>
+  new PolicyStatement({ actions: ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"], resources: [key.keyArn] });

@@ -7,7 +7,7 @@ import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import { Config, Function, type FunctionProps, type StackContext, use } from "sst/constructs";
 import { JOB_SCHEDULES, TASK_SCHEDULES } from "../packages/core/src/schedules/index.js";
-import { Database } from "./Database.js";
+import { Database, personalDataEnvironment, personalDataPermission } from "./Database.js";
 import { alarmOnAny } from "./alarms.js";
 import { touchOutbox } from "./Outbox.js";
 
@@ -63,7 +63,7 @@ export function scheduledTenants(raw = process.env.TENANTS): string[] {
 }
 
 export function Jobs({ stack }: StackContext) {
-  const { table } = use(Database);
+  const { table, personalDataKey } = use(Database);
   const tenants = scheduledTenants();
   const tenantsParameter = new Config.Parameter(stack, "TENANTS", { value: tenants.join(",") || "-" });
 
@@ -71,7 +71,9 @@ export function Jobs({ stack }: StackContext) {
     runtime: "nodejs20.x",
     architecture: "arm_64",
     bind: [table],
-    environment: { TABLE_NAME: table.tableName, STAGE: stack.stage, NODE_OPTIONS: "--enable-source-maps" },
+    // Jobs and tasks write members too (tiers, journeys' consent checks, segment tags): they read and write phone/email through the same keys.
+    permissions: [personalDataPermission(personalDataKey)],
+    environment: { TABLE_NAME: table.tableName, STAGE: stack.stage, NODE_OPTIONS: "--enable-source-maps", ...personalDataEnvironment(personalDataKey) },
     // As in the Api stack: ESM with a source map, and no `banner` (SST adds its own `require`).
     nodejs: { format: "esm", minify: true, sourcemap: true },
     ...props,

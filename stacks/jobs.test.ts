@@ -102,20 +102,25 @@ describe("Jobs stack", () => {
     expect(existsSync(path.join(asset, "packages/functions/src/jobs/segment.mjs"))).toBe(true);
   });
 
-  it("grants every job Lambda DynamoDB on the table and its indexes, with TABLE_NAME set", () => {
+  it("grants every job Lambda DynamoDB on the table and its indexes, and the personal-data key, with TABLE_NAME and PII_KMS_KEY_ID set", () => {
     const [tableId] = Object.keys(database.findResources("AWS::DynamoDB::Table"));
     const outputs = database.findOutputs("*");
     const exportOf = (value: unknown) => Object.values(outputs).find((o) => JSON.stringify(o.Value) === JSON.stringify(value))?.Export?.Name as string;
     const tableArn = { "Fn::ImportValue": exportOf({ "Fn::GetAtt": [tableId, "Arn"] }) };
     const tableName = { "Fn::ImportValue": exportOf({ Ref: tableId }) };
+    const [keyId] = Object.keys(database.findResources("AWS::KMS::Key"));
+    const keyArn = { "Fn::ImportValue": exportOf({ "Fn::GetAtt": [keyId, "Arn"] }) };
     const policies = Object.values(jobs.findResources("AWS::IAM::Policy"));
     for (const handler of [...Object.values(JOB_HANDLERS), TASK_HANDLER]) {
       const fn = jobs.findResources("AWS::Lambda::Function")[functionId(handler)]!;
-      expect(fn.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: tableName, STAGE: "jobs-test" });
+      expect(fn.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: tableName, STAGE: "jobs-test", PII_KMS_KEY_ID: keyArn });
       const role = fn.Properties.Role["Fn::GetAtt"][0];
       const policy = policies.find((p) => JSON.stringify(p.Properties.Roles).includes(role));
       expect(policy?.Properties.PolicyDocument.Statement).toEqual(
-        expect.arrayContaining([expect.objectContaining({ Action: "dynamodb:*", Effect: "Allow", Resource: [tableArn, { "Fn::Join": ["", [tableArn, "/*"]] }] })]),
+        expect.arrayContaining([
+          expect.objectContaining({ Action: "dynamodb:*", Effect: "Allow", Resource: [tableArn, { "Fn::Join": ["", [tableArn, "/*"]] }] }),
+          { Action: ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"], Effect: "Allow", Resource: keyArn },
+        ]),
       );
     }
   });

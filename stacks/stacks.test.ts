@@ -162,6 +162,13 @@ describe("Database stack", () => {
       Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
     });
   });
+
+  it("has one KMS key for personal data, rotated yearly, retained in prod", () => {
+    testStage.database.resourceCountIs("AWS::KMS::Key", 1);
+    testStage.database.hasResource("AWS::KMS::Key", { DeletionPolicy: "Delete", Properties: Match.objectLike({ EnableKeyRotation: true, KeySpec: Match.absent() }) });
+    prodStage.database.hasResource("AWS::KMS::Key", { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+    testStage.database.hasResourceProperties("AWS::KMS::Alias", { AliasName: "alias/private-domain-growth-test-personal-data" });
+  });
 });
 
 describe("Api stack", () => {
@@ -217,6 +224,15 @@ describe("Api stack", () => {
           NODE_OPTIONS: "--enable-source-maps",
         }),
       },
+    });
+  });
+
+  const keyArn = () => importOf({ "Fn::GetAtt": [Object.keys(testStage.database.findResources("AWS::KMS::Key"))[0], "Arn"] });
+
+  it("passes the personal-data key and lets the function make, wrap and unwrap data keys with it, and nothing more", () => {
+    api().hasResourceProperties("AWS::Lambda::Function", { Environment: { Variables: Match.objectLike({ PII_KMS_KEY_ID: keyArn() }) } });
+    api().hasResourceProperties("AWS::IAM::Policy", {
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"], Effect: "Allow", Resource: keyArn() }]) },
     });
   });
 

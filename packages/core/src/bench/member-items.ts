@@ -30,7 +30,7 @@ type Item = Record<string, unknown>;
  */
 export async function demoMemberItems(tenantId: string, m: DemoMember, settings: Pick<TenantSettings, "timeZone" | "currency" | "pointsPerUnit">, referrals: number, now: Date): Promise<Item[]> {
   const at = now.toISOString();
-  const { member, items } = await planCreate(tenantId, demoMemberInput(m), { actor: DEMO_ACTOR });
+  const { member, items, cipher } = await planCreate(tenantId, demoMemberInput(m), { actor: DEMO_ACTOR });
   // The Puts of the create transaction; its Update (the referrer's counter) is `referrals` below.
   const out: Item[] = items.flatMap((i) => (i.Put ? [i.Put.Item as Item] : [])).slice(1);
 
@@ -97,6 +97,6 @@ export async function demoMemberItems(tenantId: string, m: DemoMember, settings:
   member.lastOrderAt = times.at(-1);
   const lastOrder = times.at(-1);
   member.lastActiveAt = lastOrder && (!lastEvent || lastOrder > lastEvent) ? lastOrder : lastEvent;
-  out.unshift({ ...memberItem(member) });
+  out.unshift({ ...memberItem(member, cipher) });
   return out;
 }

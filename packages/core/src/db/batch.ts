@@ -56,6 +56,20 @@ export async function batchPut(items: Record<string, unknown>[]): Promise<void> 
   }
 }
 
+/** Unconditional deletes by key in BatchWriteItem calls of 25, retrying unprocessed ones. */
+export async function batchDelete(keyList: Keys[]): Promise<void> {
+  const table = tableName();
+  const unique = dedupeKeys(keyList);
+  for (let i = 0; i < unique.length; i += WRITE_LIMIT) {
+    let pending = unique.slice(i, i + WRITE_LIMIT).map((Key) => ({ DeleteRequest: { Key } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const out = await documentClient().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
+      if (pending.length > 0) await backoff(attempt);
+    }
+  }
+}
+
 function dedupeKeys(list: Keys[]): Keys[] {
   const seen = new Set<string>();
   const out: Keys[] = [];

@@ -22,6 +22,8 @@ export type IndexKeys = Partial<Record<"gsi1pk" | "gsi1sk" | "gsi2pk" | "gsi2sk"
 
 export const keys = {
   tenant: (tenantId: string): Keys => ({ pk: t(tenantId), sk: "TENANT" }),
+  /** The tenant's wrapped personal-data keys (pii/keyring.ts). */
+  keyring: (tenantId: string): Keys => ({ pk: t(tenantId), sk: "KEYRING" }),
 
   member: (tenantId: string, memberId: string): Keys => ({ pk: `${t(tenantId)}#M#${memberId}`, sk: "MEMBER" }),
   /** The member's own partition: also holds its tags, points ledger and consent history. */

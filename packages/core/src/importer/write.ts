@@ -115,7 +115,7 @@ export interface NewCustomerPlan {
  */
 export async function planNewCustomer(tenantId: string, input: CreateMemberInput & { memberId: string }, rows: RowOrder[], by: By): Promise<NewCustomerPlan> {
   const settings = await getSettings(tenantId);
-  const { member, items } = await planCreate(tenantId, input, { actor: by.actor, source: "IMPORT" });
+  const { member, items, cipher } = await planCreate(tenantId, input, { actor: by.actor, source: "IMPORT" });
   const table = tableName();
   const now = member.createdAt;
   const written: RowOrder[] = [];
@@ -141,7 +141,7 @@ export async function planNewCustomer(tenantId: string, input: CreateMemberInput
     written.push(rows[i]!);
   }
   const first = items[0] as TransactItem & { Put: NonNullable<TransactItem["Put"]> };
-  items[0] = { Put: { ...first.Put, Item: memberItem(member) } };
+  items[0] = { Put: { ...first.Put, Item: memberItem(member, cipher) } };
   if (written.length > 0) {
     // Same daily buckets recordOrders keeps, so windowed segment rules see imported history.
     const activity = emptyActivity(settings.timeZone);

@@ -1,4 +1,5 @@
-import { keys } from "../db/keys.js";
+import { keys, type Keys } from "../db/keys.js";
+import type { PiiCipher } from "../pii/cipher.js";
 import type { ConsentChange, IdentityRef, Member } from "./types.js";
 
 /** Items that hang off a member and copy its list position (join time, shard). */
@@ -34,8 +35,17 @@ export function tagItem(m: Position, tag: string, source: "MANUAL" | "RULE" | "I
   };
 }
 
-export function memberKeyItem(tenantId: string, kind: "PHONE" | "CUSTOMER_NO", value: string, memberId: string, at: string) {
-  return { ...keys.memberKey(tenantId, kind, value), tenantId, kind, value, memberId, createdAt: at };
+/**
+ * The unique-key item of a phone or customer number. A phone is keyed by its blind index
+ * (HMAC under the tenant's index key), never by the number: no item holds a plaintext phone.
+ * The customer number is the brand's own reference, not personal contact data, and stays.
+ */
+export function memberKeyOf(cipher: PiiCipher, kind: "PHONE" | "CUSTOMER_NO", value: string): Keys {
+  return keys.memberKey(cipher.tenantId, kind, kind === "PHONE" ? cipher.blindIndex("PHONE", value) : value);
+}
+
+export function memberKeyItem(cipher: PiiCipher, kind: "PHONE" | "CUSTOMER_NO", value: string, memberId: string, at: string) {
+  return { ...memberKeyOf(cipher, kind, value), tenantId: cipher.tenantId, kind, ...(kind === "PHONE" ? {} : { value }), memberId, createdAt: at };
 }
 
 export function consentItem(tenantId: string, change: ConsentChange) {

@@ -3,6 +3,7 @@ import { keys } from "../db/keys.js";
 import { transact, TransactionCancelled, type TransactItem } from "../db/transact.js";
 import { ConflictError, ValidationError } from "../shared/errors.js";
 import { newId } from "../shared/ids.js";
+import { piiWriter } from "../pii/cipher.js";
 import { getSettings } from "../tenant/settings.js";
 import { consentItem, identityItem, memberKeyItem, tagItem } from "./child-items.js";
 import { listShardOf, memberItem } from "./item.js";
@@ -46,7 +47,7 @@ export async function createMember(tenantId: string, input: CreateMemberInput, b
 }
 
 export async function planCreate(tenantId: string, input: CreateMemberInput, by: Actor) {
-  const settings = await getSettings(tenantId);
+  const [settings, cipher] = await Promise.all([getSettings(tenantId), piiWriter(tenantId)]);
   const p = v.profile({ ...input, sourceChannel: input.sourceChannel });
   if (!p.sourceChannel) throw new ValidationError("sourceChannel is required", "sourceChannel");
   const now = new Date().toISOString();
@@ -90,12 +91,12 @@ export async function planCreate(tenantId: string, input: CreateMemberInput, by:
 
   const table = tableName();
   const notExists = "attribute_not_exists(pk)";
-  const items: TransactItem[] = [{ Put: { TableName: table, Item: memberItem(member), ConditionExpression: notExists } }];
+  const items: TransactItem[] = [{ Put: { TableName: table, Item: memberItem(member, cipher), ConditionExpression: notExists } }];
   if (member.phone) {
-    items.push({ Put: { TableName: table, Item: memberKeyItem(tenantId, "PHONE", member.phone, memberId, now), ConditionExpression: notExists } });
+    items.push({ Put: { TableName: table, Item: memberKeyItem(cipher, "PHONE", member.phone, memberId, now), ConditionExpression: notExists } });
   }
   if (member.customerNo) {
-    items.push({ Put: { TableName: table, Item: memberKeyItem(tenantId, "CUSTOMER_NO", member.customerNo, memberId, now), ConditionExpression: notExists } });
+    items.push({ Put: { TableName: table, Item: memberKeyItem(cipher, "CUSTOMER_NO", member.customerNo, memberId, now), ConditionExpression: notExists } });
   }
   for (const ref of identities) {
     items.push({ Put: { TableName: table, Item: identityItem(member, ref, now), ConditionExpression: notExists } });
@@ -118,7 +119,7 @@ export async function planCreate(tenantId: string, input: CreateMemberInput, by:
       },
     });
   }
-  return { member, items, identities };
+  return { member, items, identities, cipher };
 }
 
 function dedupeIdentities(list: IdentityRef[]): IdentityRef[] {

@@ -11,5 +11,6 @@ export * from "./referral.js";
 export * from "./list.js";
 export * from "./merge.js";
 export * from "./erase.js";
+export type { ErasedCopies } from "./erase-copies.js";
 export * from "./history.js";
 export { listIdentities, listTagRecords } from "./children.js";

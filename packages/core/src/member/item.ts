@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { keys, stripKeys, type IndexKeys, type Keys } from "../db/keys.js";
+import { ENCRYPTED_FIELDS, piiReader, type PiiCipher } from "../pii/cipher.js";
 import type { Member } from "./types.js";
 
 /** Stable shard of a member in the tenant-wide lists: a hash, so shards fill evenly. */
@@ -21,11 +22,35 @@ export function memberIndexKeys(m: Pick<Member, "tenantId" | "memberId" | "statu
   };
 }
 
-export function memberItem(m: Member): Member & Keys & IndexKeys {
-  return { ...keys.member(m.tenantId, m.memberId), ...memberIndexKeys(m), ...m };
+/** The member as stored: phone and email encrypted with the tenant's current data key (`piiWriter`). */
+export function memberItem(m: Member, cipher: PiiCipher): Member & Keys & IndexKeys {
+  return { ...keys.member(m.tenantId, m.memberId), ...memberIndexKeys(m), ...m, ...sealProfile(cipher, m) };
 }
 
-export function fromMemberItem(item: Record<string, unknown>): Member {
+/**
+ * The encrypted fields of a profile change (a member, or the SET of an update), encrypted;
+ * other fields are not returned. Everything that writes a phone or email goes through here.
+ */
+export function sealProfile(cipher: PiiCipher, fields: Partial<Record<(typeof ENCRYPTED_FIELDS)[number], unknown>>): Partial<Record<(typeof ENCRYPTED_FIELDS)[number], string>> {
+  const out: Partial<Record<(typeof ENCRYPTED_FIELDS)[number], string>> = {};
+  for (const f of ENCRYPTED_FIELDS) {
+    const value = fields[f];
+    if (typeof value === "string") out[f] = cipher.encrypt(f, value);
+  }
+  return out;
+}
+
+/** A stored member item back to a Member, phone and email decrypted (the cipher must hold their versions). */
+export function fromMemberItem(item: Record<string, unknown>, cipher: PiiCipher): Member {
   const m = stripKeys(item) as unknown as Member;
-  return { ...m, tags: m.tags ?? [] };
+  const out: Member = { ...m, tags: m.tags ?? [] };
+  for (const f of ENCRYPTED_FIELDS) if (typeof m[f] === "string") out[f] = cipher.decrypt(f, m[f]);
+  return out;
+}
+
+/** Many stored member items back to Members: keys not yet unwrapped are loaded first (no request in steady state). */
+export async function fromMemberItems(tenantId: string, items: readonly Record<string, unknown>[]): Promise<Member[]> {
+  if (items.length === 0) return [];
+  const cipher = await piiReader(tenantId, items.flatMap((i) => ENCRYPTED_FIELDS.map((f) => i[f])));
+  return items.map((i) => fromMemberItem(i, cipher));
 }

@@ -5,7 +5,7 @@ import { ValidationError } from "../shared/errors.js";
 import type { Page, PageArgs } from "../shared/page.js";
 import { toUtcInstant } from "../shared/text.js";
 import { getSettings } from "../tenant/settings.js";
-import { fromMemberItem } from "./item.js";
+import { fromMemberItems } from "./item.js";
 import { getMembers } from "./read.js";
 import type { Channel, Member, Tier } from "./types.js";
 import * as v from "./validate.js";
@@ -47,7 +47,7 @@ export async function listMembers(tenantId: string, filter: MemberFilter, args: 
     ? shards.map((s) => keys.membersByTier(tenantId, v.tier(filter.tier!), s))
     : shards.map((s) => keys.membersByJoined(tenantId, s));
   const page = await queryShardedPage<Record<string, unknown>>(tenantId, scope, { index: filter.tier ? "gsi2" : "gsi1", partitions, ...range }, args);
-  return { ...page, items: page.items.map(fromMemberItem) };
+  return { ...page, items: await fromMemberItems(tenantId, page.items) };
 }
 
 /** Index items (tags, identities) to members: one BatchGetItem for the page. */
@@ -68,5 +68,5 @@ async function withMembers(tenantId: string, page: Page<{ memberId: string }>): 
 /** Members this member referred, newest joined first. */
 export async function listReferrals(tenantId: string, referrerId: string, args: PageArgs): Promise<Page<Member>> {
   const page = await queryPage<Record<string, unknown>>(tenantId, `referrals:${referrerId}`, { index: "gsi3", pk: keys.referralsOf(tenantId, referrerId) }, args);
-  return { ...page, items: page.items.map(fromMemberItem) };
+  return { ...page, items: await fromMemberItems(tenantId, page.items) };
 }

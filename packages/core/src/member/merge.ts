@@ -5,7 +5,9 @@ import { backoff, MAX_TRANSACTION_ITEMS, transact, TransactionCancelled, type Tr
 import { buildUpdate } from "../db/update.js";
 import { newPointsEntry, pointsEntryItem } from "../points/entry.js";
 import { ConflictError, RetryableError, ValidationError } from "../shared/errors.js";
-import { identityItem, tagItem } from "./child-items.js";
+import { piiWriter } from "../pii/cipher.js";
+import { identityItem, memberKeyOf, tagItem } from "./child-items.js";
+import { sealProfile } from "./item.js";
 import { listIdentities, listTagRecords } from "./children.js";
 import { findMember, getMember } from "./read.js";
 import type { Member } from "./types.js";
@@ -165,14 +167,15 @@ async function mergeStep(tenantId: string, s: Member, d: Member, actor: string):
   }
   if (movedEverything) {
     // Final step: profile gaps filled from the duplicate, points moved, duplicate redirected.
+    const cipher = await piiWriter(tenantId);
     for (const field of PROFILE_FIELDS) {
       const value = d[field];
       if (value && !s[field]) {
-        sUpdate.set[field] = value;
+        sUpdate.set[field] = field === "phone" || field === "email" ? sealProfile(cipher, { [field]: value })[field] : value;
         if (field === "phone" || field === "customerNo") {
           const kind = field === "phone" ? "PHONE" : "CUSTOMER_NO";
           extras.push({
-            Update: { TableName: table, Key: keys.memberKey(tenantId, kind, value), ...buildUpdate({ set: { memberId: s.memberId }, condition: "memberId = :d", values: isMember }) },
+            Update: { TableName: table, Key: memberKeyOf(cipher, kind, value), ...buildUpdate({ set: { memberId: s.memberId }, condition: "memberId = :d", values: isMember }) },
           });
         }
       }
@@ -191,6 +194,8 @@ async function mergeStep(tenantId: string, s: Member, d: Member, actor: string):
     // The duplicate's daily buckets (segment windows) join the survivor's.
     extras.push(...(await mergeActivityWrites(tenantId, s.memberId, d.memberId)));
     Object.assign(dUpdate.set, { status: "MERGED", mergedInto: s.memberId });
+    // The duplicate keeps its own profile; the survivor remembers it so an erasure reaches it.
+    sUpdate.set.mergedFrom = [...new Set([...(s.mergedFrom ?? []), d.memberId, ...(d.mergedFrom ?? [])])];
     // The audit entry lands with the step that completes the merge.
     extras.push(auditPut(newAuditEntry(tenantId, { action: "MEMBERS_MERGED", actor, target: `member:${d.memberId}`, detail: `merged into ${s.memberId}` })));
     dUpdate.remove.push("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk");

@@ -3,7 +3,9 @@ import { batchGet } from "../db/batch.js";
 import { documentClient, tableName } from "../db/client.js";
 import { keys } from "../db/keys.js";
 import { NotFoundError } from "../shared/errors.js";
-import { fromMemberItem } from "./item.js";
+import { piiIndexer } from "../pii/cipher.js";
+import { memberKeyOf } from "./child-items.js";
+import { fromMemberItems } from "./item.js";
 import type { Channel, Member } from "./types.js";
 
 /** Longest chain of merges followed when resolving (a merged member's survivor may merge again). */
@@ -13,7 +15,7 @@ export async function findMember(tenantId: string, memberId: string, consistent 
   const out = await documentClient().send(
     new GetCommand({ TableName: tableName(), Key: keys.member(tenantId, memberId), ConsistentRead: consistent }),
   );
-  return out.Item ? fromMemberItem(out.Item) : undefined;
+  return out.Item ? (await fromMemberItems(tenantId, [out.Item]))[0] : undefined;
 }
 
 export async function getMember(tenantId: string, memberId: string, consistent = false): Promise<Member> {
@@ -25,7 +27,7 @@ export async function getMember(tenantId: string, memberId: string, consistent =
 /** Many members by id in BatchGetItem calls; the result is aligned with `ids` (undefined if absent). */
 export async function getMembers(tenantId: string, ids: readonly string[]): Promise<(Member | undefined)[]> {
   const items = await batchGet<Record<string, unknown>>(ids.map((id) => keys.member(tenantId, id)));
-  const byId = new Map(items.map((item) => [item.memberId as string, fromMemberItem(item)]));
+  const byId = new Map((await fromMemberItems(tenantId, items)).map((m) => [m.memberId, m]));
   return ids.map((id) => byId.get(id));
 }
 
@@ -52,9 +54,16 @@ export async function memberByIdentity(tenantId: string, channel: Channel, exter
 
 export type MemberKeyKind = "PHONE" | "CUSTOMER_NO";
 
+/** The member holding a phone (E.164, looked up by its blind index) or customer number. */
 export async function memberIdByKey(tenantId: string, kind: MemberKeyKind, value: string): Promise<string | undefined> {
+  let key = keys.memberKey(tenantId, kind, value);
+  if (kind === "PHONE") {
+    const indexer = await piiIndexer(tenantId);
+    if (!indexer) return undefined; // no keyring: this tenant has never stored a phone
+    key = memberKeyOf(indexer, kind, value);
+  }
   const out = await documentClient().send(
-    new GetCommand({ TableName: tableName(), Key: keys.memberKey(tenantId, kind, value), ProjectionExpression: "memberId" }),
+    new GetCommand({ TableName: tableName(), Key: key, ProjectionExpression: "memberId" }),
   );
   return out.Item?.memberId as string | undefined;
 }

@@ -32,6 +32,8 @@ export interface Member {
   memberId: string;
   status: MemberStatus;
   mergedInto?: string;
+  /** Duplicates merged into this member (and into them before): erasure clears their profiles too. */
+  mergedFrom?: string[];
   name?: string;
   phone?: string;
   email?: string;

@@ -1,10 +1,10 @@
 import { tableName } from "../db/client.js";
-import { keys } from "../db/keys.js";
 import type { TransactItem } from "../db/transact.js";
 import { ConflictError } from "../shared/errors.js";
-import { identityItem, memberKeyItem, tagItem } from "./child-items.js";
+import { piiWriter } from "../pii/cipher.js";
+import { identityItem, memberKeyItem, memberKeyOf, tagItem } from "./child-items.js";
 import { listIdentities, listTagRecords } from "./children.js";
-import { memberIndexKeys } from "./item.js";
+import { memberIndexKeys, sealProfile } from "./item.js";
 import { changeMember } from "./mutate.js";
 import { memberIdByKey } from "./read.js";
 import type { Member } from "./types.js";
@@ -23,6 +23,7 @@ export async function updateMember(tenantId: string, memberId: string, input: Up
   const p = v.profile(input);
   if (p.sourceChannel === null) throw new ConflictError("sourceChannel cannot be cleared");
   if (p.joinedAt === null) throw new ConflictError("joinedAt cannot be cleared");
+  const cipher = await piiWriter(tenantId);
   return changeMember(tenantId, memberId, async (member) => {
     const table = tableName();
     const now = new Date().toISOString();
@@ -45,10 +46,10 @@ export async function updateMember(tenantId: string, memberId: string, input: Up
       if (next === undefined || next === previous) continue;
       if (previous) {
         items.push({
-          Delete: { TableName: table, Key: keys.memberKey(tenantId, kind, previous), ConditionExpression: "memberId = :me", ExpressionAttributeValues: { ":me": memberId } },
+          Delete: { TableName: table, Key: memberKeyOf(cipher, kind, previous), ConditionExpression: "memberId = :me", ExpressionAttributeValues: { ":me": memberId } },
         });
       }
-      if (next) items.push({ Put: { TableName: table, Item: memberKeyItem(tenantId, kind, next, memberId, now), ConditionExpression: "attribute_not_exists(pk)" } });
+      if (next) items.push({ Put: { TableName: table, Item: memberKeyItem(cipher, kind, next, memberId, now), ConditionExpression: "attribute_not_exists(pk)" } });
     }
 
     const joinedAt = p.joinedAt && p.joinedAt !== member.joinedAt ? p.joinedAt : undefined;
@@ -62,7 +63,8 @@ export async function updateMember(tenantId: string, memberId: string, input: Up
     const updated: Member = { ...member, ...(set as Partial<Member>), version: member.version + 1, updatedAt: now };
     for (const field of remove) delete (updated as unknown as Record<string, unknown>)[field];
     return {
-      member: { set, remove },
+      // Phone and email are written encrypted; the result keeps them in plaintext.
+      member: { set: { ...set, ...sealProfile(cipher, set) }, remove },
       items,
       result: updated,
       explain: async () => {

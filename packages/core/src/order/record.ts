@@ -8,7 +8,7 @@ import { newPointsEntry, pointsEntryItem } from "../points/entry.js";
 import { ConflictError, NotFoundError, RetryableError, ValidationError } from "../shared/errors.js";
 import { getSettings } from "../tenant/settings.js";
 import { activityPut, addOrder, readMemberWithActivity, type Activity } from "../segment/activity.js";
-import { fromMemberItem } from "../member/item.js";
+import { fromMemberItems } from "../member/item.js";
 import type { Member } from "../member/types.js";
 import { orderConversionWrites } from "../content/engagement.js";
 import { attributeOrder, ordersCampaignWrites } from "../campaign/results/orders.js";
@@ -99,7 +99,7 @@ export async function recordOrders(
   // plans from them (no second read of either); a merged id follows to its survivor.
   // ... and its OWNER item (staff/), in the same round trip.
   const read = await readMemberWithActivity(tenantId, memberIdInput, [OWNER_SK]);
-  let member = read.item ? fromMemberItem(read.item) : undefined;
+  let member = read.item ? (await fromMemberItems(tenantId, [read.item]))[0] : undefined;
   const owner = read.others.get(OWNER_SK);
   let prefetched: Prefetched | undefined = member ? { member, activity: read.activity, ownership: owner ? fromOwnershipItem(owner) : null } : undefined;
   if (member?.status === "MERGED" && member.mergedInto) {

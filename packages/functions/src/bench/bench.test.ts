@@ -4,6 +4,7 @@ import { bulkLoadDemoBrand } from "@growth/core/bench";
 import { documentClient, tableName } from "@growth/core/db/client";
 import { generateDemoBrand, loadDemoBrand } from "@growth/core/demo";
 import { runJob } from "@growth/core/jobs";
+import { ENCRYPTED_FIELDS, piiReader } from "@growth/core/pii";
 import { newTenantId } from "../test/tenant.js";
 import { run } from "./cli.js";
 import { loadDataset } from "./datasets.js";
@@ -22,8 +23,14 @@ async function itemsOf(tenantId: string, kinds: RegExp): Promise<Map<string, Rec
   let start: Record<string, unknown> | undefined;
   do {
     const page = await documentClient().send(new ScanCommand({ TableName: tableName(), ExclusiveStartKey: start, FilterExpression: "begins_with(pk, :p)", ExpressionAttributeValues: { ":p": `T#${tenantId}#` } }));
-    for (const item of page.Items ?? []) {
-      if (!kinds.test(String(item.sk))) continue;
+    const reader = await piiReader(tenantId, (page.Items ?? []).flatMap((i) => ENCRYPTED_FIELDS.map((f) => i[f])));
+    for (const stored of page.Items ?? []) {
+      if (!kinds.test(String(stored.sk))) continue;
+      // Phone and email are encrypted under each tenant's own key (random IVs): compare plaintexts.
+      // Phone keys are named by a per-tenant blind index: name them by their member instead.
+      const item = { ...stored };
+      for (const f of ENCRYPTED_FIELDS) if (typeof item[f] === "string") item[f] = reader.decrypt(f, item[f] as string);
+      if (item.sk === "KEY" && item.kind === "PHONE") item.pk = `T#${tenantId}#KEY#PHONE#of:${String(item.memberId)}`;
       // Write times, the write counter and random ids are per load; everything else must match.
       const { createdAt: _c, updatedAt: _u, linkedAt: _l, taggedAt: _g, version: _v, referredAt: _r, entryId: _e, changeId: _i, changedAt: _d, ...rest } = item;
       const text = JSON.stringify(rest).replaceAll(tenantId, "<t>");

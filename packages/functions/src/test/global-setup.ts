@@ -1,4 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startDynamoLocal } from "../local/dynamo-local.js";
 import { ensureTable } from "../local/ensure-table.js";
 
@@ -12,6 +15,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   // Node 20 is supported here; the SDK's "upgrade to Node 22" notice is only noise in test output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   const local = await startDynamoLocal({});
+  // A throwaway master key for personal-data encryption, created by the first test that needs it.
+  const keyDir = mkdtempSync(join(tmpdir(), "growth-test-keys-"));
   Object.assign(process.env, {
     DYNAMODB_ENDPOINT: local.endpoint,
     TABLE_NAME: TEST_TABLE_NAME,
@@ -22,6 +27,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     JWT_SECRET: "test-jwt-secret-do-not-use-outside-tests-0123456789",
     CURSOR_SECRET: "test-cursor-secret-do-not-use-outside-tests-0123456789",
     NODE_ENV: "test",
+    PII_MASTER_KEY_FILE: join(keyDir, "master.key"),
   });
   const client = new DynamoDBClient({
     endpoint: local.endpoint,
@@ -36,5 +42,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   } finally {
     client.destroy();
   }
-  return () => local.stop();
+  return async () => {
+    await local.stop();
+    rmSync(keyDir, { recursive: true, force: true });
+  };
 }

@@ -175,6 +175,34 @@ export async function getClvSnapshot(tenantId: string, asOf?: string | null): Pr
   return out.Item ? decode(out.Item) : null;
 }
 
+/**
+ * Erasure: takes the members out of every stored CLV snapshot's top list (the deciles and
+ * averages stay: they are aggregates). Returns how many snapshots changed. Reads the tenant's
+ * CLV partition (one item per as-of date and parameter set).
+ */
+export async function removeFromClvSnapshots(tenantId: string, memberIds: readonly string[]): Promise<number> {
+  const ids = new Set(memberIds);
+  let changed = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(
+      new QueryCommand({ TableName: tableName(), KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": clvKeys.partition(tenantId) }, ExclusiveStartKey: start }),
+    );
+    for (const item of out.Items ?? []) {
+      if (!item[CLV_SNAPSHOT_ATTRIBUTE]) continue;
+      const snapshot = decode(item);
+      const top = snapshot.top.filter((entry) => !ids.has(entry.memberId));
+      if (top.length === snapshot.top.length) continue;
+      await documentClient().send(
+        new PutCommand({ TableName: tableName(), Item: { ...item, [CLV_SNAPSHOT_ATTRIBUTE]: gzipSync(Buffer.from(JSON.stringify({ ...snapshot, top }))) } }),
+      );
+      changed++;
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return changed;
+}
+
 /** The CLV items of many members (BatchGetItem, 100 keys a call), by member id; absent when never computed. */
 export async function getMemberClvs(tenantId: string, memberIds: readonly string[]): Promise<Map<string, MemberClv>> {
   const items = await batchGet<Record<string, unknown>>(memberIds.map((id) => clvKeys.member(tenantId, id)));
