@@ -14,6 +14,7 @@ import { recordOrder } from "../order/record.js";
 import { findInviteCode, findReferral, inviteCode, recordReferral } from "../referral/index.js";
 import { refreshSegment } from "../segment/refresh.js";
 import { createSegment } from "../segment/store.js";
+import { openTicket, respondToTicket, getTicket } from "../service/index.js";
 import { actor, newTenantId } from "../test/tenant.js";
 import { itemsContaining, scanTenant } from "../test/scan.js";
 import { createMember, eraseMember, eraseMemberWithCopies, getMember, memberByIdentity, memberByKey, mergeMembers } from "./index.js";
@@ -65,6 +66,10 @@ describe("erasure reaches every derived copy", () => {
     await mergeMembers(t, ann.memberId, dup.memberId, actor);
     expect((await getMember(t, ann.memberId)).mergedFrom).toEqual([dup.memberId]);
 
+    // A service ticket in her own words, with a reply naming her.
+    const ticket = await openTicket(t, { memberId: ann.memberId, channel: "WECOM", category: "DELIVERY", subject: "Parcel to 12 Secret Lane", description: "Leave it with the guard at 12 Secret Lane" }, actor);
+    await respondToTicket(t, { ticketId: ticket.ticketId, message: "Dear Ann Erasable, it is on its way" }, actor);
+
     const before = await scanTenant(t);
     const { member, copies } = await eraseMemberWithCopies(t, ann.memberId, { actor: "dpo", reason: "PIPL request" });
     expect(member.status).toBe("ERASED");
@@ -79,15 +84,16 @@ describe("erasure reaches every derived copy", () => {
       couponsAnonymised: 1,
       referralsAnonymised: 1,
       clvSnapshots: 1,
+      ticketsAnonymised: 1,
     });
 
     const items = await scanTenant(t);
     // No personal data anywhere: profile, contact (any spelling), identities, customer number, her invite code.
-    const personal = ["Ann Erasable", "Ann Duplicate", "ann.erasable@", "ann.dup@", "13812340001", "13812340002", "1991-02-03", "Hangzhou", "CUST-ANN-1", "wx-ann-openid", "card-ann-2", annCode];
+    const personal = ["Secret Lane", "Ann Erasable", "Ann Duplicate", "ann.erasable@", "ann.dup@", "13812340001", "13812340002", "1991-02-03", "Hangzhou", "CUST-ANN-1", "wx-ann-openid", "card-ann-2", annCode];
     expect(itemsContaining(items, personal)).toEqual([]);
     // Her id (and her duplicate's) remains only in these pseudonymous records and counters.
     const withId = items.filter((i) => JSON.stringify(i).includes(ann.memberId) || JSON.stringify(i).includes(dup.memberId));
-    expect([...new Set(withId.map(kindOf))].sort()).toEqual(["<dated>", "ACTIVITY", "CONSENT", "EVENT", "MEMBER", "ORDER", "POINTS", "REFERRAL", "REQ"].sort());
+    expect([...new Set(withId.map(kindOf))].sort()).toEqual(["<dated>", "ACTIVITY", "CONSENT", "EVENT", "MEMBER", "ORDER", "POINTS", "REFERRAL", "REQ", "TICKET"].sort()); // TICKET: status and times for the service metrics, no text
     // <dated>: the audit entries (erase, merge). REQ: the coupon claim's idempotency record (7-day TTL).
     expect(withId.filter((i) => kindOf(i) === "<dated>").map((i) => i.action).sort()).toEqual(["MEMBERS_MERGED", "MEMBER_ERASED"]);
     expect(withId.filter((i) => kindOf(i) === "REQ").every((i) => typeof i.expiresAt === "number")).toBe(true);
@@ -104,6 +110,9 @@ describe("erasure reaches every derived copy", () => {
     expect((await findCoupon(t, coupon.code))?.memberId).toBeUndefined();
     expect((await getClvSnapshot(t, "2026-01-31"))?.top.map((e) => e.memberId)).toEqual([bob.memberId]);
     expect(await memberByKey(t, "PHONE", "+8613812340002")).toBeUndefined();
+    // The ticket stays for the service metrics (status, times), without her words.
+    expect(await getTicket(t, ticket.ticketId)).toMatchObject({ subject: "[erased]", status: "OPEN", memberErased: true });
+    expect((await getTicket(t, ticket.ticketId)).description).toBeUndefined();
     expect(await memberByIdentity(t, "STORE", "card-ann-2")).toBeUndefined();
 
     // Erasing again finds nothing more to do.

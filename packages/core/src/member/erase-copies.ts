@@ -34,6 +34,8 @@ export interface ErasedCopies {
   referralsAnonymised: number;
   /** CLV snapshots whose top-member list named the member (the entry is removed). */
   clvSnapshots: number;
+  /** Anonymised: the member's service tickets keep status, times and assignee (service metrics) but lose their subject, description and every message of their timeline (the member's own words). */
+  ticketsAnonymised: number;
 }
 
 type Item = Record<string, unknown> & Keys;
@@ -65,6 +67,7 @@ export async function eraseDerivedCopies(tenantId: string, memberIds: readonly s
     couponsAnonymised: 0,
     referralsAnonymised: 0,
     clvSnapshots: 0,
+    ticketsAnonymised: 0,
   };
   const table = tableName();
   for (const memberId of memberIds) {
@@ -72,7 +75,7 @@ export async function eraseDerivedCopies(tenantId: string, memberIds: readonly s
     // By prefix: the partitions also hold orders, events and the ledger, which can be long and stay.
     const [own, indexed] = await Promise.all([
       Promise.all([...DELETE_OWN.map(([prefix]) => prefix), "REFERRAL"].map((skPrefix) => queryAll<Item>({ pk: partition, skPrefix }, true))).then((l) => l.flat()),
-      Promise.all(["SEGMENT#", "TOUCH#", "COUPON#"].map((skPrefix) => queryAll<Item>({ index: "gsi1", pk: partition, skPrefix }))).then((l) => l.flat()),
+      Promise.all(["SEGMENT#", "TOUCH#", "COUPON#", "TICKET#"].map((skPrefix) => queryAll<Item>({ index: "gsi1", pk: partition, skPrefix }))).then((l) => l.flat()),
     ]);
     const deletes: Keys[] = [];
     for (const item of own) {
@@ -93,6 +96,8 @@ export async function eraseDerivedCopies(tenantId: string, memberIds: readonly s
         counts.outboxTouches++;
       } else if (sk.startsWith("COUPON#")) {
         if (await anonymise(table, item, memberId, "memberId = :me", ["memberId", "gsi1pk", "gsi1sk"], { memberErased: true })) counts.couponsAnonymised++;
+      } else if (sk.startsWith("TICKET#")) {
+        if (await eraseTicketTexts(table, item)) counts.ticketsAnonymised++;
       }
     }
     const referral = own.find((i) => i.sk === "REFERRAL");
@@ -103,6 +108,35 @@ export async function eraseDerivedCopies(tenantId: string, memberIds: readonly s
   }
   counts.clvSnapshots = await removeFromClvSnapshots(tenantId, memberIds);
   return counts;
+}
+
+const ERASED_SUBJECT = "[erased]";
+
+/**
+ * A ticket of an erased member loses what the member wrote or was told: subject, description and
+ * the timeline's messages. The revision moves, so a ticket write planned from before fails its
+ * condition and plans again from the erased item (no text comes back). Idempotent.
+ */
+async function eraseTicketTexts(table: string, ticket: Item): Promise<boolean> {
+  let changed = false;
+  if (ticket.subject !== ERASED_SUBJECT || "description" in ticket) {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: ticket.pk, sk: ticket.sk },
+        UpdateExpression: "SET subject = :erased, memberErased = :yes, revision = revision + :one REMOVE description",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":erased": ERASED_SUBJECT, ":yes": true, ":one": 1 },
+      }),
+    );
+    changed = true;
+  }
+  for (const entry of await queryAll<Item>({ pk: ticket.pk, skPrefix: "LOG#" }, true)) {
+    if (!("message" in entry)) continue;
+    await documentClient().send(new UpdateCommand({ TableName: table, Key: { pk: entry.pk, sk: entry.sk }, UpdateExpression: "REMOVE message" }));
+    changed = true;
+  }
+  return changed;
 }
 
 async function anonymise(table: string, item: Item, memberId: string, condition: string, remove: string[], set: Record<string, unknown>): Promise<boolean> {
