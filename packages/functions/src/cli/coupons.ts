@@ -3,8 +3,8 @@ import { parseArgs } from "node:util";
 import { resetClients } from "@growth/core/db/client";
 import { assertTenantId } from "@growth/core/db/keys";
 import { issueCouponsToSegment, type SegmentIssueResult } from "@growth/core/coupon";
-import { DomainError } from "@growth/core/shared";
-import { connectDatabase, DatabaseConfigError } from "../local/database.js";
+import { connectDatabase } from "../local/database.js";
+import { failureExit } from "./failure.js";
 import type { DynamoLocal } from "../local/dynamo-local.js";
 
 /**
@@ -83,13 +83,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
     io.out(summaryLine(r, Date.now() - started));
     return 0;
   } catch (error) {
-    if (error instanceof DatabaseConfigError || (error instanceof DomainError && error.code !== "RETRYABLE")) {
-      io.err(`error: ${error.message}`);
-      return 2;
-    }
-    io.err(`error: ${(error as Error).message ?? String(error)}`);
-    io.err("members already reached keep their coupon: run the same command again to finish.");
-    return 3;
+    return failureExit(error, io, "members already reached keep their coupon: run the same command again to finish.");
   } finally {
     resetClients();
     await local?.stop();

@@ -3,8 +3,8 @@ import { parseArgs } from "node:util";
 import { resetClients } from "@growth/core/db/client";
 import { assertTenantId } from "@growth/core/db/keys";
 import { keyStatus, kmsMasterKey, localMasterKey, reencryptMembers, retireDataKeys, rewrapKeyring, rotateDataKey } from "@growth/core/pii";
-import { DomainError } from "@growth/core/shared";
-import { connectDatabase, DatabaseConfigError } from "../local/database.js";
+import { connectDatabase } from "../local/database.js";
+import { failureExit } from "./failure.js";
 import type { DynamoLocal } from "../local/dynamo-local.js";
 
 /**
@@ -113,13 +113,7 @@ export async function run(argv: string[], io: Output, options: { minVersionAgeMs
     }
     return 0;
   } catch (error) {
-    if (error instanceof DatabaseConfigError || (error instanceof DomainError && error.code !== "RETRYABLE")) {
-      io.err(`error: ${error.message}`);
-      return 2;
-    }
-    io.err(`error: ${(error as Error).message ?? String(error)}`);
-    io.err("every step can be rerun: run the same command again.");
-    return 3;
+    return failureExit(error, io, "every step can be rerun: run the same command again.");
   } finally {
     resetClients();
     await local?.stop();
