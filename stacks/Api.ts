@@ -60,6 +60,23 @@ export function jwtEnvironment(stage: string, env: NodeJS.ProcessEnv = process.e
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ""));
 }
 
+/**
+ * Per-principal rate limits of the GraphQL function (requests a UTC minute per staff principal and
+ * per partner key, across containers: packages/functions/src/graphql/rate-limit.ts), from
+ * RATE_LIMIT_PER_MINUTE / PARTNER_RATE_LIMIT_PER_MINUTE at deploy time; 0 turns a limit off.
+ * The stage throttle (API_THROTTLE) caps the whole API in front of them.
+ */
+export const DEFAULT_RATE_LIMITS = { RATE_LIMIT_PER_MINUTE: "600", PARTNER_RATE_LIMIT_PER_MINUTE: "300" } as const;
+
+export function rateLimitEnvironment(env: NodeJS.ProcessEnv = process.env): Record<keyof typeof DEFAULT_RATE_LIMITS, string> {
+  const pick = (name: keyof typeof DEFAULT_RATE_LIMITS) => {
+    const raw = env[name]?.trim() || DEFAULT_RATE_LIMITS[name];
+    if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number of requests per minute (0 for none), got "${raw}"`);
+    return raw;
+  };
+  return { RATE_LIMIT_PER_MINUTE: pick("RATE_LIMIT_PER_MINUTE"), PARTNER_RATE_LIMIT_PER_MINUTE: pick("PARTNER_RATE_LIMIT_PER_MINUTE") };
+}
+
 /** The GraphQL API: `POST /graphql` on an HTTP API, one Lambda bound to the table. */
 export function Api({ stack }: StackContext) {
   const { table, personalDataKey } = use(Database);
@@ -97,6 +114,7 @@ export function Api({ stack }: StackContext) {
           STAGE: stack.stage,
           ...personalDataEnvironment(personalDataKey),
           ...jwtEnvironment(stack.stage),
+          ...rateLimitEnvironment(),
           // The bundle ships its source map (sourcemap: true below); use it in stack traces.
           NODE_OPTIONS: "--enable-source-maps",
         },

@@ -21,7 +21,7 @@ import { App, getStack } from "sst/constructs";
 import { initProject, useProject } from "sst/project.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TABLE_KEYS } from "../packages/core/src/db/table.js";
-import { Api, DEV_CORS_ORIGINS, GRAPHQL_HANDLER, corsOrigins, jwtEnvironment } from "./Api.js";
+import { Api, DEV_CORS_ORIGINS, GRAPHQL_HANDLER, corsOrigins, jwtEnvironment, rateLimitEnvironment } from "./Api.js";
 import { Database } from "./Database.js";
 import { applyAppDefaults } from "./defaults.js";
 
@@ -212,7 +212,7 @@ describe("Api stack", () => {
     expect(shipped).toEqual(expect.arrayContaining(source));
   });
 
-  it("passes the table name, stage, JWT settings and the bound secret in the environment", () => {
+  it("passes the table name, stage, JWT settings, rate limits and the bound secret in the environment", () => {
     api().hasResourceProperties("AWS::Lambda::Function", {
       Environment: {
         Variables: Match.objectLike({
@@ -222,9 +222,13 @@ describe("Api stack", () => {
           SST_Table_tableName_Table: tableName(),
           SST_Secret_value_CURSOR_SECRET: "__FETCH_FROM_SSM__",
           NODE_OPTIONS: "--enable-source-maps",
+          RATE_LIMIT_PER_MINUTE: "600",
+          PARTNER_RATE_LIMIT_PER_MINUTE: "300",
         }),
       },
     });
+    expect(rateLimitEnvironment({ RATE_LIMIT_PER_MINUTE: "120", PARTNER_RATE_LIMIT_PER_MINUTE: "0" })).toEqual({ RATE_LIMIT_PER_MINUTE: "120", PARTNER_RATE_LIMIT_PER_MINUTE: "0" });
+    expect(() => rateLimitEnvironment({ RATE_LIMIT_PER_MINUTE: "fast" })).toThrow(/RATE_LIMIT_PER_MINUTE/);
   });
 
   const keyArn = () => importOf({ "Fn::GetAtt": [Object.keys(testStage.database.findResources("AWS::KMS::Key"))[0], "Arn"] });

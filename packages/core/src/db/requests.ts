@@ -52,6 +52,11 @@ export function withTally<T>(tally: RequestTally, fn: () => T): T {
   return storage.run(tally, fn);
 }
 
+/** Runs `fn` outside any tally: background work a request starts but does not need (rate-limit reports). */
+export function outsideTally<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 /**
  * Dependent round trips in a tally with timings: a call is one level deeper than the deepest
  * call that had finished before it started (calls in flight together share a level). 0 for none.

@@ -8,7 +8,9 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
-  | "RETRYABLE";
+  | "RETRYABLE"
+  /** Too many requests from one principal: wait and send again (HTTP 429). */
+  | "RATE_LIMITED";
 
 export class DomainError extends Error {
   constructor(

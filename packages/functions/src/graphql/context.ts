@@ -1,3 +1,4 @@
+import { rateLimiter } from "./rate-limit.js";
 import type DataLoader from "dataloader";
 import { DomainError } from "@growth/core/shared";
 import { authenticate, type Principal } from "./auth.js";
@@ -71,6 +72,7 @@ export async function buildContext({ authorization, requestId }: ContextInput): 
   let principal: Principal;
   try {
     principal = await authenticate(authorization);
+    rateLimiter().admit(principal);
   } catch (error) {
     if (error instanceof DomainError) throw requestFailure(error);
     throw error;

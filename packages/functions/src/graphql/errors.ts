@@ -101,6 +101,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     if (domain.code === "BAD_USER_INPUT" && typeof field === "string") extensions.field = field;
     // Why a CONFLICT happened, for clients that branch on it (SOLD_OUT, ALREADY_REDEEMED, ...).
     if (typeof domain.details?.reason === "string") extensions.reason = domain.details.reason;
+    if (typeof domain.details?.retryAfterSeconds === "number") extensions.retryAfterSeconds = domain.details.retryAfterSeconds;
     return {
       message: domain.message,
       ...(formatted.locations ? { locations: formatted.locations } : {}),
@@ -132,6 +133,8 @@ export function httpStatusFor(error: DomainError): number {
       return 403;
     case "RETRYABLE":
       return 503;
+    case "RATE_LIMITED":
+      return 429;
     case "BAD_USER_INPUT":
       return 400;
     case "NOT_FOUND":
@@ -146,8 +149,10 @@ export function httpStatusFor(error: DomainError): number {
  * (it reads `extensions.http`); `formatError` still formats it from the DomainError.
  */
 export function requestFailure(error: DomainError): GraphQLError {
+  const retryAfter = error.details?.retryAfterSeconds;
+  const headers = typeof retryAfter === "number" ? new Map([["retry-after", String(retryAfter)]]) : undefined;
   return new GraphQLError(error.message, {
     originalError: error,
-    extensions: { code: error.code, http: { status: httpStatusFor(error) } },
+    extensions: { code: error.code, http: { status: httpStatusFor(error), ...(headers ? { headers } : {}) } },
   });
 }
