@@ -1,3 +1,4 @@
+import { graphqlBundleAliases } from "../packages/functions/src/graphql/bundle/options.js";
 import { Api as HttpApi, Config, type StackContext, use } from "sst/constructs";
 import { Database, personalDataEnvironment, personalDataPermission } from "./Database.js";
 import { isProductionStage } from "./defaults.js";
@@ -127,6 +128,8 @@ export function Api({ stack }: StackContext) {
           sourcemap: true,
           // Any `import sdl from "*.graphql"` is bundled as a string.
           loader: { ".graphql": "text" },
+          // Apollo's usage-reporting protobuf is replaced by a stub (reporting is off).
+          esbuild: { alias: graphqlBundleAliases(process.cwd()) },
           // No `banner` here: for format "esm" SST v2 already prepends
           //   import { createRequire as topLevelCreateRequire } from 'module';
           //   const require = topLevelCreateRequire(import.meta.url);

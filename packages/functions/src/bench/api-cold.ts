@@ -1,3 +1,4 @@
+import { graphqlBundleAliases } from "../graphql/bundle/options.js";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -96,6 +97,7 @@ export async function measureColdStart(opts: { token: string; runs?: number; env
       keepNames: true,
       sourcemap: true,
       loader: { ".graphql": "text" },
+      alias: graphqlBundleAliases(REPO_ROOT),
       external: ["sharp", "pg-native"],
       banner: { js: SST_ESM_BANNER },
       logLevel: "silent",

@@ -1,5 +1,6 @@
 import { baselineTierPage, type BaselineContext } from "@growth/core/bench";
 import { listIdentities, listMembers, TIERS, type Member } from "@growth/core/member";
+import { movePoints } from "@growth/core/points";
 import { getSettings } from "@growth/core/tenant";
 import { executeOperation } from "../graphql/server.js";
 import type { ApiFixture } from "./api-mix.js";
@@ -33,6 +34,9 @@ export async function prepareFixture(tenantId: string, runId: string, log: (line
   const profiles = live.filter((m) => m.orderCount > 0).slice(0, 200).map((m) => m.memberId);
   const buyers = live.filter((m) => m.orderCount > 0 && !m.lastTouch).slice(0, 200).map((m) => m.memberId);
   const redeemers = [...live].sort((a, b) => b.pointsBalance - a.pointsBalance).slice(0, 100).filter((m) => m.pointsBalance >= 100).map((m) => m.memberId);
+  // Enough points for any run (a 10-minute soak redeems tens of thousands of times): a redemption
+  // refused for a low balance would be the fixture's error, not the API's.
+  for (const memberId of redeemers) await movePoints(tenantId, "ADJUST_UP", { memberId, points: 10_000_000, reason: "bench fixture", requestId: `bench-topup-${memberId}` }, "bench");
   const identities: ApiFixture["identities"] = [];
   for (const m of live.slice(0, 200)) {
     const [first] = await listIdentities(tenantId, m.memberId);

@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from "@apollo/server/plugin/disabled";
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import type { GraphQLFormattedError } from "graphql";
 import { isDeployed } from "@growth/core/shared";
@@ -67,7 +72,15 @@ export const server = new ApolloServer<Context>({
   // Depth, cost, aliases, directives and tokens, refused before execution (limits.ts).
   validationRules: protection.validationRules,
   parseOptions: { maxTokens: limits.maxTokens },
-  plugins: [...protection.plugins, ...(deployed ? [ApolloServerPluginLandingPageDisabled()] : [])],
+  // No Apollo Studio reporting and no subgraph inline tracing: their protobuf code is not in the
+  // Lambda bundle (graphql/bundle/no-usage-reporting.ts).
+  plugins: [
+    ...protection.plugins,
+    ApolloServerPluginInlineTraceDisabled(),
+    ApolloServerPluginUsageReportingDisabled(),
+    ApolloServerPluginSchemaReportingDisabled(),
+    ...(deployed ? [ApolloServerPluginLandingPageDisabled()] : []),
+  ],
   allowBatchedHttpRequests: false,
 });
 
