@@ -5,9 +5,11 @@ import { backoff } from "./transact.js";
 
 const GET_LIMIT = 100;
 const WRITE_LIMIT = 25;
+/** BatchGetItem calls in flight at once for one read: a request's reads fit in one wave; a job's 20,000 keys do not open 200 sockets. */
+const GET_PARALLEL = 16;
 
 /**
- * Reads many items by key in BatchGetItem calls of 100 (in parallel), retrying unprocessed
+ * Reads many items by key in BatchGetItem calls of 100 (up to 16 at once), retrying unprocessed
  * keys. Returns items in no particular order; callers index them by key. `consistent`: strongly
  * consistent reads (what a read-modify-write needs of several items at once).
  */
@@ -15,7 +17,15 @@ export async function batchGet<T>(keyList: Keys[], projection?: string[], option
   const unique = dedupeKeys(keyList);
   const chunks: Keys[][] = [];
   for (let i = 0; i < unique.length; i += GET_LIMIT) chunks.push(unique.slice(i, i + GET_LIMIT));
-  const results = await Promise.all(chunks.map((chunk) => batchGetChunk<T>(chunk, projection, options.consistent)));
+  const results: T[][] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const i = next++;
+      results[i] = await batchGetChunk<T>(chunks[i]!, projection, options.consistent);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(GET_PARALLEL, chunks.length) }, worker));
   return results.flat();
 }
 

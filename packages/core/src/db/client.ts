@@ -34,7 +34,8 @@ export function dynamo(): DynamoDBClient {
       requestHandler: new NodeHttpHandler({
         httpAgent: new Agent({ keepAlive: true, maxSockets: 128 }),
         httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 128 }),
-        connectionTimeout: 2_000,
+        // DynamoDB Local on a loaded laptop or CI machine can take seconds to accept a socket.
+        connectionTimeout: endpoint ? 10_000 : 2_000,
         requestTimeout: Number(process.env.DYNAMODB_REQUEST_TIMEOUT_MS ?? 5_000),
       }),
     });

@@ -172,10 +172,17 @@ export interface SoakResult {
   errorsByOp: Record<string, number>;
   firstErrors: string[];
   serverRssStartMb: number;
+  /** After the first minute (warm: caches, JIT, sockets): the base for memory growth. */
+  serverRssWarmMb?: number;
   serverRssEndMb: number;
   latencyP50: number;
   latencyP99: number;
+  /** No error, and the end RSS at most 25% above the warm RSS (runs of 2 minutes or more). */
+  passed: boolean;
 }
+
+/** Allowed RSS growth from the first minute to the end of a soak before it counts as a leak. */
+export const SOAK_RSS_GROWTH = 1.25;
 
 export interface ApiBenchReport {
   bench: "api";
@@ -437,11 +444,32 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
       const concurrency = args.concurrency[0]!;
       const rssStart = await server.rss();
       io.err(`soak: ${args.soak} s of the mix at concurrency ${concurrency}; server RSS ${mb(rssStart)} MB`);
+      let rssWarm: number | undefined;
       const r = await loadMix(server.url, token, fixture, concurrency, args.soak, (s) => {
-        if (s % 60 === 0) void server!.rss().then((rss) => io.err(`soak: ${s} s, server RSS ${mb(rss)} MB`));
+        if (s % 60 === 0)
+          void server!.rss().then((rss) => {
+            if (s === 60) rssWarm = rss;
+            io.err(`soak: ${s} s, server RSS ${mb(rss)} MB`);
+          });
       });
       const rssEnd = await server.rss();
-      const soak: SoakResult = { seconds: args.soak, concurrency, requests: r.requests, rps: r.rps, errors: r.errors, errorsByOp: r.errorsByOp, firstErrors: r.firstErrors, serverRssStartMb: mb(rssStart), serverRssEndMb: mb(rssEnd), latencyP50: r.latencyP50, latencyP99: r.latencyP99 };
+      const grew = rssWarm !== undefined && args.soak >= 120 && rssEnd > rssWarm * SOAK_RSS_GROWTH;
+      const soak: SoakResult = {
+        seconds: args.soak,
+        concurrency,
+        requests: r.requests,
+        rps: r.rps,
+        errors: r.errors,
+        errorsByOp: r.errorsByOp,
+        firstErrors: r.firstErrors,
+        serverRssStartMb: mb(rssStart),
+        ...(rssWarm !== undefined ? { serverRssWarmMb: mb(rssWarm) } : {}),
+        serverRssEndMb: mb(rssEnd),
+        latencyP50: r.latencyP50,
+        latencyP99: r.latencyP99,
+        passed: r.errors === 0 && !grew,
+      };
+      io.err(`soak ${soak.passed ? "passed" : "FAILED"}: ${r.errors} errors; server RSS ${soak.serverRssStartMb} MB at start, ${soak.serverRssWarmMb ?? "?"} MB after a minute, ${soak.serverRssEndMb} MB at the end (at most ×${SOAK_RSS_GROWTH} of the warm figure allowed)`);
       const report = finish({ ops: [], throughput: [], soak, targets: { requestsAtMinimum: true, p50Within130: true } });
       write(args.out, report);
       io.out(formatApiTables(report));

@@ -41,8 +41,9 @@ const BENCHMARKS: Record<string, { usage: string; run: (argv: string[], io: Outp
         io.err(`error: ${args}\n${API_USAGE}`);
         return 2;
       }
-      await runApiBench(args, io);
-      return 0;
+      const report = await runApiBench(args, io);
+      // A soak is a test: errors or memory growth fail it (npm run test:load).
+      return report.soak && !report.soak.passed ? 1 : 0;
     },
   },
 };
