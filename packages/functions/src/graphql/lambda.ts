@@ -2,13 +2,13 @@ import { handlers, startServerAndCreateLambdaHandler } from "@as-integrations/aw
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context as LambdaContext } from "aws-lambda";
 import { buildContext } from "./context.js";
 import { withRequestId } from "./errors.js";
+import { sstSecret } from "./secrets.js";
 import { server } from "./server.js";
 
 // In AWS the cursor HMAC key is an SST secret kept in SSM: fetch it once per container, before
-// the first request (SST marks bound secrets with SST_Secret_value_<NAME>).
+// the first request (secrets.ts).
 if (!process.env.CURSOR_SECRET && process.env.SST_Secret_value_CURSOR_SECRET) {
-  const { Config } = await import("sst/node/config");
-  process.env.CURSOR_SECRET = (Config as unknown as Record<string, string>).CURSOR_SECRET;
+  process.env.CURSOR_SECRET = await sstSecret("CURSOR_SECRET");
 }
 
 /**
