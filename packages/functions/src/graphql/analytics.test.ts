@@ -99,6 +99,9 @@ describe("member-base analytics end to end", () => {
     expect(gender.memberBaseBreakdown).toEqual({ dimension: "GENDER", ...head, suppressionApplied: true, omittedGroups: 0, groups: [female, hidden("MALE")] });
     const cities = await ok(analyst(BREAKDOWN, { dimension: "CITY" }));
     expect(cities.memberBaseBreakdown).toMatchObject({ suppressionApplied: true, omittedGroups: 1, groups: [{ ...female, key: "上海" }] });
+    // An operator bound to a staff member (a shopping assistant) sees the brand's groups as an analyst does.
+    const assistant = await ok(executeOperation(BREAKDOWN, { dimension: "GENDER" }, { tenant, role: "OPERATOR", staffId: "sa-1" }) as Promise<Result>);
+    expect(assistant.memberBaseBreakdown).toEqual(gender.memberBaseBreakdown);
     const tags = await ok(analyst(BREAKDOWN, { dimension: "TAG" }));
     // VIP: f1..f10 (10, the minimum: shown); 私人 (1) and NONE (2) left out.
     expect(tags.memberBaseBreakdown).toMatchObject({ omittedGroups: 2, groups: [{ key: "VIP", suppressed: false, members: 10, activeMembers: 2, orders: 3 }] });

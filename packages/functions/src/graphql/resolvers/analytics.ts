@@ -14,6 +14,7 @@ import {
 import { DEFAULT_MIN_GROUP_SIZE, suppress } from "@growth/core/partner";
 import { getSettings } from "@growth/core/tenant";
 import type { Context } from "../context.js";
+import { boundStaffId } from "../member-scope.js";
 import { canSeePersonalData, definePermissions, OPERATE, READ } from "../permissions.js";
 import { money, type Resolvers } from "./base.js";
 import { dateText } from "./metrics.js";
@@ -89,7 +90,8 @@ export const analyticsResolvers: Resolvers = {
     memberBaseBreakdown: async (_: unknown, a: { dimension: MemberBaseDimension; asOf?: Date | null }, ctx: Context) => {
       const b = await getMemberBaseBreakdown(ctx.tenantId, a.dimension, dateText(a.asOf));
       if (!b) return null;
-      const hide = !canSeePersonalData(ctx.principal);
+      // A staff-bound operator sees its own members in full, the brand's groups only as an analyst does.
+      const hide = !canSeePersonalData(ctx.principal) || boundStaffId(ctx.principal) !== undefined;
       const views = b.groups.map((g) => groupView(g, b.currency, hide));
       const groups = hide && FREE_TEXT.has(a.dimension) ? views.filter((g) => !g.suppressed) : views;
       return {
