@@ -51,9 +51,11 @@ describe("API benchmark: DynamoDB requests per operation of the mix", () => {
     expect(aliased.data!.member.a.edges).toHaveLength(1);
     expect(aliased.data!.member.b.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(both.data!.member.orders.edges.map((e: { node: { id: string } }) => e.node.id));
     // An unknown member: null, and the prefetch costs its one query beside the member's read.
-    const unknown = await countRequests(() => executeOperation(`{ member(id: "nobody") { orders(first: 5) { edges { node { id } } } } }`, {}, { tenant: tenantId }), { timings: true });
-    expect(unknown.result.data).toEqual({ member: null });
-    expect([unknown.tally.total, requestLevels(unknown.tally.calls!)]).toEqual([2, 1]);
+    // (Levels come from timings: the fewest of three tries, as countMix does.)
+    const tries = [];
+    for (let t = 0; t < 3; t++) tries.push(await countRequests(() => executeOperation(`{ member(id: "nobody") { orders(first: 5) { edges { node { id } } } } }`, {}, { tenant: tenantId }), { timings: true }));
+    expect(tries[0]!.result.data).toEqual({ member: null });
+    expect([tries[0]!.tally.total, Math.min(...tries.map((u) => requestLevels(u.tally.calls!)))]).toEqual([2, 1]);
     // A campaign without results asked: the item alone; an unknown campaign with results: null.
     const plain = await countRequests(() => executeOperation(`query($c: ID!) { campaign(id: $c) { id name } }`, { c: fixture.campaignId }, { tenant: tenantId }));
     expect([plain.result.data, plain.tally.total]).toEqual([{ campaign: { id: fixture.campaignId, name: "Bench autumn coupon" } }, 1]);
