@@ -1,4 +1,5 @@
 import { IANAZone } from "luxon";
+import type { JobContext } from "../../jobs/job.js";
 import { assertZone, localDate } from "../../jobs/periods.js";
 
 const DAY_MS = 86_400_000;
@@ -37,3 +38,18 @@ export const dayText = (day: number): string => new Date(day * DAY_MS).toISOStri
 
 /** Day number of `YYYY-MM-DD`. */
 export const dayNumberOf = (date: string): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+
+/** A run's day clock: the tenant's local days, the cutoff instant and the as-of day number. */
+export interface RunDays {
+  days: LocalDays;
+  cutoff: number;
+  asOfDay: number;
+}
+const perRun = new WeakMap<object, RunDays>();
+
+/** The run's day clock, built once per job context (partials call it for every scanned item). */
+export function runDays(ctx: JobContext<unknown>): RunDays {
+  let state = perRun.get(ctx);
+  if (!state) perRun.set(ctx, (state = { days: new LocalDays(ctx.settings.timeZone), cutoff: Date.parse(ctx.cutoff), asOfDay: dayNumberOf(ctx.asOf) }));
+  return state;
+}

@@ -1,6 +1,6 @@
 import type { JobContext } from "../../jobs/job.js";
 import { mergeByKey } from "../../jobs/merge.js";
-import { dayNumberOf, LocalDays } from "../clv-job/local-days.js";
+import { dayNumberOf, LocalDays, runDays } from "../clv-job/local-days.js";
 import type { SurveyFact, TicketFact } from "../../service/metrics.js";
 
 /**
@@ -77,18 +77,6 @@ export const emptyKpiPartial = (): KpiPartial => ({ members: new Map(), spend: n
 
 const emptyMember = (): KpiMemberState => ({ facts: null, windows: 0, first: null, last: null, orders: 0, gross: 0, orders30: 0, gross30: 0, refunds: 0, survey: [0, 0, 0, 0, 0, 0] });
 
-interface RunState {
-  days: LocalDays;
-  cutoff: number;
-  asOfDay: number;
-}
-const perRun = new WeakMap<object, RunState>();
-function runState(ctx: JobContext<unknown>): RunState {
-  let state = perRun.get(ctx);
-  if (!state) perRun.set(ctx, (state = { days: new LocalDays(ctx.settings.timeZone), cutoff: Date.parse(ctx.cutoff), asOfDay: dayNumberOf(ctx.asOf) }));
-  return state;
-}
-
 /** The window bits of a local day, as of day `asOfDay`. */
 export function windowsOf(day: number, asOfDay: number): number {
   const age = asOfDay - day;
@@ -119,7 +107,7 @@ function activity(state: KpiMemberState, day: number, asOfDay: number): void {
 
 /** Folds one MEMBER, ORDER, REFUND, EVENT or SPEND item into the partial. Reads only the item and the context. */
 export function addKpiItem(partial: KpiPartial, item: Record<string, unknown>, ctx: JobContext<unknown>): KpiPartial {
-  const { days, cutoff, asOfDay } = runState(ctx);
+  const { days, cutoff, asOfDay } = runDays(ctx);
   if (item.sk === "TICKET" || item.sk === "TICKET_SURVEY") return addServiceItem(partial, item, days, cutoff, asOfDay);
   if (item.sk === "SPEND") {
     const date = item.date as string;

@@ -1,6 +1,6 @@
 import type { JobContext } from "../../jobs/job.js";
 import { mergeByKey } from "../../jobs/merge.js";
-import { dayNumberOf, dayText, LocalDays } from "../clv-job/local-days.js";
+import { dayNumberOf, dayText, runDays } from "../clv-job/local-days.js";
 import { W_30, windowsOf } from "../kpi/partial.js";
 import { ageAt, ageBand } from "./dimensions.js";
 import { cityKey, UNKNOWN } from "./regions.js";
@@ -52,18 +52,6 @@ export interface BasePartial {
 export const emptyBasePartial = (): BasePartial => ({ members: new Map(), sales: new Map() });
 const emptyMember = (): BaseMemberState => ({ facts: null, active: false, orders: 0, gross: 0, clv: null, clvAsOf: null, campaign: null });
 
-interface RunState {
-  days: LocalDays;
-  cutoff: number;
-  asOfDay: number;
-}
-const perRun = new WeakMap<object, RunState>();
-function runState(ctx: JobContext<unknown>): RunState {
-  let state = perRun.get(ctx);
-  if (!state) perRun.set(ctx, (state = { days: new LocalDays(ctx.settings.timeZone), cutoff: Date.parse(ctx.cutoff), asOfDay: dayNumberOf(ctx.asOf) }));
-  return state;
-}
-
 const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 const text = (v: unknown): string => (typeof v === "string" && v !== "" ? v : UNKNOWN);
 
@@ -81,7 +69,7 @@ function stateOf(partial: BasePartial, memberId: string): BaseMemberState {
 
 /** Folds one MEMBER, ORDER, EVENT, CLV, REFERRAL or NONMEMBER_SALES item. Reads only the item and the context. */
 export function addBaseItem(partial: BasePartial, item: Record<string, unknown>, ctx: JobContext<unknown>): BasePartial {
-  const { days, cutoff, asOfDay } = runState(ctx);
+  const { days, cutoff, asOfDay } = runDays(ctx);
   switch (item.sk) {
     case "NONMEMBER_SALES": {
       const date = item.date;
