@@ -1,3 +1,4 @@
+import { argsOrExit } from "../cli/failure.js";
 import { isMain, terminalIo } from "../cli/is-main.js";
 import { API_USAGE, parseApiBenchArgs, runApiBench } from "./api.js";
 import { JOBS_USAGE, parseJobsBenchArgs, runJobsBench } from "./jobs.js";
@@ -16,15 +17,8 @@ const BENCHMARKS: Record<string, { usage: string; run: (argv: string[], io: Outp
   jobs: {
     usage: JOBS_USAGE,
     async run(argv, io) {
-      const args = parseJobsBenchArgs(argv);
-      if (args === "help") {
-        io.out(JOBS_USAGE);
-        return 0;
-      }
-      if (typeof args === "string") {
-        io.err(`error: ${args}\n${JOBS_USAGE}`);
-        return 2;
-      }
+      const args = argsOrExit(parseJobsBenchArgs(argv), JOBS_USAGE, io);
+      if (typeof args === "number") return args;
       await runJobsBench(args, io);
       return 0;
     },
@@ -32,15 +26,8 @@ const BENCHMARKS: Record<string, { usage: string; run: (argv: string[], io: Outp
   api: {
     usage: API_USAGE,
     async run(argv, io) {
-      const args = parseApiBenchArgs(argv);
-      if (args === "help") {
-        io.out(API_USAGE);
-        return 0;
-      }
-      if (typeof args === "string") {
-        io.err(`error: ${args}\n${API_USAGE}`);
-        return 2;
-      }
+      const args = argsOrExit(parseApiBenchArgs(argv), API_USAGE, io);
+      if (typeof args === "number") return args;
       const report = await runApiBench(args, io);
       // A soak is a test: errors or memory growth fail it (npm run test:load).
       return report.soak && !report.soak.passed ? 1 : 0;

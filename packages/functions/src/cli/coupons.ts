@@ -4,7 +4,7 @@ import { resetClients } from "@growth/core/db/client";
 import { assertTenantId } from "@growth/core/db/keys";
 import { issueCouponsToSegment, type SegmentIssueResult } from "@growth/core/coupon";
 import { connectDatabase } from "../local/database.js";
-import { failureExit } from "./failure.js";
+import { argsOrExit, failureExit } from "./failure.js";
 import type { DynamoLocal } from "../local/dynamo-local.js";
 
 /**
@@ -57,15 +57,8 @@ export interface Output {
 }
 
 export async function run(argv: string[], io: Output): Promise<number> {
-  const args = parseCouponsArgs(argv);
-  if (args === "help") {
-    io.out(USAGE);
-    return 0;
-  }
-  if (typeof args === "string") {
-    io.err(`error: ${args}\n${USAGE}`);
-    return 2;
-  }
+  const args = argsOrExit(parseCouponsArgs(argv), USAGE, io);
+  if (typeof args === "number") return args;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   let local: DynamoLocal | undefined;
   const started = Date.now();

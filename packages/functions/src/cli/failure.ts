@@ -15,3 +15,20 @@ export function failureExit(error: unknown, io: { err: (line: string) => void },
   io.err(rerunHint);
   return 3;
 }
+
+/**
+ * A CLI's parsed arguments, or its exit code when there is nothing to run: 0 after printing the
+ * usage for `--help`, 2 after naming what is wrong with the command line (parsers return "help"
+ * or an error message instead of the arguments).
+ */
+export function argsOrExit<T extends object>(args: T | string, usage: string, io: { out: (line: string) => void; err: (line: string) => void }): T | 0 | 2 {
+  if (args === "help") {
+    io.out(usage);
+    return 0;
+  }
+  if (typeof args === "string") {
+    io.err(`error: ${args}\n${usage}`);
+    return 2;
+  }
+  return args;
+}

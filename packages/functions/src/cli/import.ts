@@ -1,3 +1,4 @@
+import { argsOrExit } from "./failure.js";
 import { existsSync, statSync } from "node:fs";
 import { isMain, terminalIo } from "./is-main.js";
 import { isAbsolute, resolve } from "node:path";
@@ -179,15 +180,8 @@ function badRowLines(s: ImportSummary): string[] {
 }
 
 export async function run(argv: string[], io: Output, cwd = process.env.INIT_CWD ?? process.cwd()): Promise<number> {
-  const args = parseImportArgs(argv, cwd);
-  if (args === "help") {
-    io.out(USAGE);
-    return 0;
-  }
-  if (typeof args === "string") {
-    io.err(`error: ${args}\n${USAGE}`);
-    return 2;
-  }
+  const args = argsOrExit(parseImportArgs(argv, cwd), USAGE, io);
+  if (typeof args === "number") return args;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   let local: DynamoLocal | undefined;
   const progress = progressReporter(args, io);

@@ -4,7 +4,7 @@ import { resetClients } from "@growth/core/db/client";
 import { assertTenantId } from "@growth/core/db/keys";
 import { keyStatus, kmsMasterKey, localMasterKey, reencryptMembers, retireDataKeys, rewrapKeyring, rotateDataKey } from "@growth/core/pii";
 import { connectDatabase } from "../local/database.js";
-import { failureExit } from "./failure.js";
+import { argsOrExit, failureExit } from "./failure.js";
 import type { DynamoLocal } from "../local/dynamo-local.js";
 
 /**
@@ -67,15 +67,8 @@ export interface Output {
 
 /** `options.minVersionAgeMs`: tests re-encrypt without waiting for other processes to see a new version. */
 export async function run(argv: string[], io: Output, options: { minVersionAgeMs?: number } = {}): Promise<number> {
-  const args = parseKeysArgs(argv);
-  if (args === "help") {
-    io.out(USAGE);
-    return 0;
-  }
-  if (typeof args === "string") {
-    io.err(`error: ${args}\n${USAGE}`);
-    return 2;
-  }
+  const args = argsOrExit(parseKeysArgs(argv), USAGE, io);
+  if (typeof args === "number") return args;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   let local: DynamoLocal | undefined;
   try {
