@@ -2,7 +2,7 @@ import { createStaff, findStaff } from "../staff/staff.js";
 import type { Channel } from "../member/types.js";
 import { getTickets, openTicket } from "../service/store.js";
 import { submitTicketSurvey } from "../service/survey.js";
-import type { TicketCategory, TicketPriority, TicketStatus } from "../service/types.js";
+import type { Ticket, TicketCategory, TicketPriority, TicketStatus } from "../service/types.js";
 import { changeTicketStatus, respondToTicket } from "../service/workflow.js";
 import { DEMO_ANCHOR } from "./catalog.js";
 import { DEFAULT_DEMO_MEMBERS, DEFAULT_DEMO_SEED, demoIdPrefix, generateDemoBrand, type DemoPlan } from "./generate.js";
@@ -34,14 +34,7 @@ export interface DemoTicketStep {
   score?: number;
 }
 
-export interface DemoTicket {
-  ticketId: string;
-  memberId: string;
-  channel: Channel;
-  category: TicketCategory;
-  priority: TicketPriority;
-  subject: string;
-  assigneeStaffId?: string;
+export interface DemoTicket extends Pick<Ticket, "ticketId" | "memberId" | "channel" | "category" | "priority" | "subject" | "assigneeStaffId"> {
   openedByMember: boolean;
   openedAt: string;
   /** Each step raises the ticket's revision by one (opening is revision 1), so a resumed load knows where it stopped. */

@@ -32,7 +32,7 @@ export interface OpenTicketInput {
   priority?: string | null;
   subject: string;
   description?: string | null;
-  /** A staff id (checked for shape only here). */
+  /** A staff member of the brand who has not left (assignee.ts). */
   assigneeStaffId?: string | null;
   /** True when the member opened it themselves (mini program, chat); else staff opened it for them. */
   openedByMember?: boolean | null;
