@@ -128,7 +128,7 @@ export function Api({ stack }: StackContext) {
           sourcemap: true,
           // Any `import sdl from "*.graphql"` is bundled as a string.
           loader: { ".graphql": "text" },
-          // Apollo's usage-reporting protobuf is replaced by a stub (reporting is off).
+          // Code the Lambda never runs, or would bundle twice, is aliased away (bundle/options.ts).
           esbuild: { alias: graphqlBundleAliases(process.cwd()) },
           // No `banner` here: for format "esm" SST v2 already prepends
           //   import { createRequire as topLevelCreateRequire } from 'module';

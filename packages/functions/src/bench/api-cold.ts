@@ -1,4 +1,4 @@
-import { graphqlBundleAliases } from "../graphql/bundle/options.js";
+import { graphqlLambdaBuildOptions } from "../graphql/bundle/options.js";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,15 +13,6 @@ import { build } from "esbuild";
  * with a valid token: authentication, parsing, validation and execution, no DynamoDB.
  */
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
-export const LAMBDA_ENTRY = join(REPO_ROOT, "packages/functions/src/graphql/lambda.ts");
-
-/** SST v2's banner for ESM functions (sst/runtime/handlers/node.js). */
-const SST_ESM_BANNER = [
-  `import { createRequire as topLevelCreateRequire } from 'module';`,
-  `const require = topLevelCreateRequire(import.meta.url);`,
-  `import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"`,
-  `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
-].join("\n");
 
 export interface ColdStart {
   bundleBytes: number;
@@ -84,24 +75,7 @@ export async function measureColdStart(opts: { token: string; runs?: number; env
   try {
     const outfile = join(dir, "lambda.mjs");
     const started = performance.now();
-    const built = await build({
-      entryPoints: [LAMBDA_ENTRY],
-      metafile: true,
-      outfile,
-      platform: "node",
-      format: "esm",
-      target: "esnext",
-      mainFields: ["module", "main"],
-      bundle: true,
-      minify: true,
-      keepNames: true,
-      sourcemap: true,
-      loader: { ".graphql": "text" },
-      alias: graphqlBundleAliases(REPO_ROOT),
-      external: ["sharp", "pg-native"],
-      banner: { js: SST_ESM_BANNER },
-      logLevel: "silent",
-    });
+    const built = await build(graphqlLambdaBuildOptions(REPO_ROOT, outfile));
     const buildMs = Math.round(performance.now() - started);
     const probe = join(dir, "probe.mjs");
     writeFileSync(probe, PROBE);

@@ -1,7 +1,8 @@
 /**
- * Stands in for `@apollo/usage-reporting-protobuf` in the Lambda bundle (stacks/Api.ts aliases
- * it here; 217 KB minified). Apollo needs it only for Apollo Studio usage reporting and for
- * inline tracing of federated subgraphs, both turned off in server.ts
+ * Stands in for `@apollo/usage-reporting-protobuf` (217 KB minified) and
+ * `@apollo/utils.usagereporting` (with lodash, 20 KB) in the Lambda bundle (bundle/options.ts).
+ * Apollo needs them only for Apollo Studio usage reporting and for inline tracing of federated
+ * subgraphs, both turned off in server.ts
  * (ApolloServerPlugin*Disabled), so nothing here is ever called; if it were, it says why.
  */
 const unavailable = (): never => {
@@ -24,3 +25,5 @@ export class ReportHeader {
   }
 }
 export const google = {};
+export const usageReportingSignature = unavailable;
+export const calculateReferencedFieldsByType = unavailable;
