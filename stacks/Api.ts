@@ -1,5 +1,8 @@
 import { graphqlBundleAliases } from "../packages/functions/src/graphql/bundle/options.js";
-import { Api as HttpApi, Config, type StackContext, use } from "sst/constructs";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Key, KeySpec, KeyUsage } from "aws-cdk-lib/aws-kms";
+import { RemovalPolicy } from "aws-cdk-lib";
+import { Api as HttpApi, type StackContext, use } from "sst/constructs";
 import { Database, personalDataEnvironment, personalDataPermission } from "./Database.js";
 import { isProductionStage } from "./defaults.js";
 
@@ -82,10 +85,15 @@ export function rateLimitEnvironment(env: NodeJS.ProcessEnv = process.env): Reco
 export function Api({ stack }: StackContext) {
   const { table, personalDataKey } = use(Database);
 
-  // HMAC key for pagination cursors. Set per stage with `sst secrets set CURSOR_SECRET <value>`.
-  // Bound below, the function sees SST_Secret_value_CURSOR_SECRET=__FETCH_FROM_SSM__ and reads
-  // the value from SSM (`Config.CURSOR_SECRET` from "sst/node/config").
-  const cursorSecret = new Config.Secret(stack, "CURSOR_SECRET");
+  // The pagination cursors' HMAC key is derived at cold start from this KMS HMAC key
+  // (core/src/shared/cursor-key.ts): nothing to set per stage, and no secret outside KMS.
+  const cursorKey = new Key(stack, "CursorKey", {
+    description: `${stack.stage}: derives the HMAC key that signs the GraphQL API's pagination cursors`,
+    keySpec: KeySpec.HMAC_256,
+    keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+    // Losing it only invalidates open cursors (clients start their lists over).
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
 
   const origins = corsOrigins(stack.stage);
 
@@ -108,12 +116,13 @@ export function Api({ stack }: StackContext) {
         memorySize: 1024,
         // HTTP API integrations time out at 30 s; stop the function just before.
         timeout: 29,
-        bind: [table, cursorSecret],
-        permissions: [personalDataPermission(personalDataKey)],
+        bind: [table],
+        permissions: [personalDataPermission(personalDataKey), new PolicyStatement({ actions: ["kms:GenerateMac"], resources: [cursorKey.keyArn] })],
         environment: {
           TABLE_NAME: table.tableName,
           STAGE: stack.stage,
           ...personalDataEnvironment(personalDataKey),
+          CURSOR_KMS_KEY_ID: cursorKey.keyArn,
           ...jwtEnvironment(stack.stage),
           ...rateLimitEnvironment(),
           // The bundle ships its source map (sourcemap: true below); use it in stack traces.

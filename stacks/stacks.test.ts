@@ -212,7 +212,7 @@ describe("Api stack", () => {
     expect(shipped).toEqual(expect.arrayContaining(source));
   });
 
-  it("passes the table name, stage, JWT settings, rate limits and the bound secret in the environment", () => {
+  it("passes the table name, stage, JWT settings, rate limits and the cursor key in the environment", () => {
     api().hasResourceProperties("AWS::Lambda::Function", {
       Environment: {
         Variables: Match.objectLike({
@@ -220,7 +220,7 @@ describe("Api stack", () => {
           STAGE: "test",
           ...TEST_JWT,
           SST_Table_tableName_Table: tableName(),
-          SST_Secret_value_CURSOR_SECRET: "__FETCH_FROM_SSM__",
+          CURSOR_KMS_KEY_ID: { "Fn::GetAtt": [cursorKeyId(), "Arn"] },
           NODE_OPTIONS: "--enable-source-maps",
           RATE_LIMIT_PER_MINUTE: "600",
           PARTNER_RATE_LIMIT_PER_MINUTE: "300",
@@ -231,6 +231,7 @@ describe("Api stack", () => {
     expect(() => rateLimitEnvironment({ RATE_LIMIT_PER_MINUTE: "fast" })).toThrow(/RATE_LIMIT_PER_MINUTE/);
   });
 
+  const cursorKeyId = () => Object.keys(api().findResources("AWS::KMS::Key", { Properties: { KeySpec: "HMAC_256" } }))[0]!;
   const keyArn = () => importOf({ "Fn::GetAtt": [Object.keys(testStage.database.findResources("AWS::KMS::Key"))[0], "Arn"] });
 
   it("passes the personal-data key and lets the function make, wrap and unwrap data keys with it, and nothing more", () => {
@@ -240,7 +241,7 @@ describe("Api stack", () => {
     });
   });
 
-  it("grants DynamoDB on the table and its indexes, and SSM read of the secret", () => {
+  it("grants DynamoDB on the table and its indexes, and GenerateMac (only) with the cursor key", () => {
     api().hasResourceProperties("AWS::IAM::Policy", {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -250,25 +251,14 @@ describe("Api stack", () => {
             // tableArn/* covers the GSIs (and the stream).
             Resource: [tableArn(), { "Fn::Join": ["", [tableArn(), "/*"]] }],
           }),
-          Match.objectLike({
-            Action: "ssm:GetParameters",
-            Effect: "Allow",
-            Resource: Match.arrayWith([
-              {
-                "Fn::Join": [
-                  "",
-                  [
-                    "arn:",
-                    { Ref: "AWS::Partition" },
-                    Match.stringLikeRegexp(":parameter/sst/private-domain-growth/test/Secret/CURSOR_SECRET/value$"),
-                  ],
-                ],
-              },
-            ]),
-          }),
         ]),
       },
     });
+    api().hasResourceProperties("AWS::IAM::Policy", {
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: "kms:GenerateMac", Effect: "Allow", Resource: { "Fn::GetAtt": [cursorKeyId(), "Arn"] } }]) },
+    });
+    api().hasResourceProperties("AWS::KMS::Key", { KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC" });
+    expect(JSON.stringify(api().toJSON())).not.toMatch(/ssm:|SST_Secret/);
   });
 
   it("routes only POST /graphql", () => {

@@ -5,3 +5,4 @@ export * from "./contact.js";
 export * from "./config.js";
 export * from "./cursor.js";
 export * from "./ids.js";
+export * from "./cursor-key.js";

@@ -1,14 +1,14 @@
 import { handlers, startServerAndCreateLambdaHandler } from "@as-integrations/aws-lambda";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context as LambdaContext } from "aws-lambda";
+import { deriveCursorSecret } from "@growth/core/shared";
 import { buildContext } from "./context.js";
 import { withRequestId } from "./errors.js";
-import { sstSecret } from "./secrets.js";
 import { server } from "./server.js";
 
-// In AWS the cursor HMAC key is an SST secret kept in SSM: fetch it once per container, before
-// the first request (secrets.ts).
-if (!process.env.CURSOR_SECRET && process.env.SST_Secret_value_CURSOR_SECRET) {
-  process.env.CURSOR_SECRET = await sstSecret("CURSOR_SECRET");
+// In AWS the cursor HMAC key is derived from the stage's KMS HMAC key once per container,
+// before the first request (core/src/shared/cursor-key.ts).
+if (!process.env.CURSOR_SECRET && process.env.CURSOR_KMS_KEY_ID) {
+  process.env.CURSOR_SECRET = await deriveCursorSecret(process.env.CURSOR_KMS_KEY_ID);
 }
 
 /**
