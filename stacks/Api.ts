@@ -1,4 +1,4 @@
-import { graphqlBundleAliases } from "../packages/functions/src/graphql/bundle/options.js";
+import { graphqlEsbuildOverrides } from "../packages/functions/src/graphql/bundle/options.js";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Key, KeySpec, KeyUsage } from "aws-cdk-lib/aws-kms";
 import { RemovalPolicy } from "aws-cdk-lib";
@@ -137,8 +137,9 @@ export function Api({ stack }: StackContext) {
           sourcemap: true,
           // Any `import sdl from "*.graphql"` is bundled as a string.
           loader: { ".graphql": "text" },
-          // Code the Lambda never runs, or would bundle twice, is aliased away (bundle/options.ts).
-          esbuild: { alias: graphqlBundleAliases(process.cwd()) },
+          // Code the Lambda never runs, or would bundle twice, is aliased away, and the source
+          // map leaves out the sources' text (bundle/options.ts).
+          esbuild: graphqlEsbuildOverrides(process.cwd()),
           // No `banner` here: for format "esm" SST v2 already prepends
           //   import { createRequire as topLevelCreateRequire } from 'module';
           //   const require = topLevelCreateRequire(import.meta.url);

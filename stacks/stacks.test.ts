@@ -204,6 +204,10 @@ describe("Api stack", () => {
     const bundle = path.join(asset, "packages/functions/src/graphql/lambda.mjs");
     expect(existsSync(bundle)).toBe(true);
     expect(existsSync(`${bundle}.map`)).toBe(true);
+    // Positions only: the sources' text would make Node parse 3× the map at every cold start.
+    const map = JSON.parse(readFileSync(`${bundle}.map`, "utf8")) as { sources: string[]; sourcesContent?: unknown[] };
+    expect(map.sources.some((s) => s.endsWith("graphql/lambda.ts"))).toBe(true);
+    expect(map.sourcesContent ?? []).toEqual([]);
     // SST's own ESM banner defines `require`; a second one would be a SyntaxError at cold start.
     expect(readFileSync(bundle, "utf8").match(/const require = /g)).toHaveLength(1);
     const shipped = readdirSync(path.join(asset, "schema")).sort();

@@ -1,6 +1,5 @@
-import { MapperKind, mapSchema } from "@graphql-tools/utils";
 import DataLoader from "dataloader";
-import { defaultFieldResolver, getNamedType, isNonNullType, type GraphQLFieldConfig, type GraphQLSchema } from "graphql";
+import { defaultFieldResolver, getNamedType, isNonNullType, type GraphQLField, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
 import * as Member from "@growth/core/member";
 import { NotFoundError, normalisePhone } from "@growth/core/shared";
 import * as Staff from "@growth/core/staff";
@@ -8,6 +7,7 @@ import type { Principal } from "./auth.js";
 import { defineLoader, type Context } from "./context.js";
 import { toConnection, type PageArgs } from "./resolvers/connection.js";
 import { memberById } from "./resolvers/member.js";
+import { wrapResolvers } from "./wrap-resolvers.js";
 
 /**
  * THE member scope of a staff-bound token: the one place that decides which members a caller
@@ -102,53 +102,53 @@ async function scopedMembers(ctx: Context, staffId: string, args: { filter?: Mem
   });
 }
 
-function wrap(config: GraphQLFieldConfig<unknown, Context>, fieldName: string, typeName: string): GraphQLFieldConfig<unknown, Context> {
+/** The scoped resolver of a field, or undefined where the scope has nothing to check. */
+function wrap(config: GraphQLField<unknown, Context>, fieldName: string, typeName: string): GraphQLFieldResolver<unknown, Context> | undefined {
   const resolve = config.resolve ?? defaultFieldResolver;
   const field = `${typeName}.${fieldName}`;
   const named = getNamedType(config.type).name;
   const root = typeName === "Query" || typeName === "Mutation";
   const nullableMember = named === "Member" && !isNonNullType(config.type);
   const memberList = named === "MemberConnection";
-  if (!root && !nullableMember && !memberList) return config;
-  return {
-    ...config,
-    resolve: async (source, args: Args, ctx, info) => {
-      const staffId = boundStaffId(ctx?.principal);
-      if (staffId === undefined) return resolve(source, args, ctx, info);
-      if (field === "Query.members") return scopedMembers(ctx, staffId, args);
-      if (root) {
-        for (const id of namedMembers(field, args)) await assertMemberVisible(ctx, id);
-        if (field === "Mutation.bindMemberCard") {
-          const phone = str(((args.input ?? {}) as Args).phone);
-          const existing = phone ? await Member.memberIdByKey(ctx.tenantId, "PHONE", normalisePhone(phone)) : undefined;
-          if (existing) await assertMemberVisible(ctx, existing);
-        }
+  if (!root && !nullableMember && !memberList) return undefined;
+  // Unbound principals (every token but a staff-bound operator's) go straight through, with no
+  // promise added: this wraps every Member field of every response.
+  const scoped = async (source: unknown, args: Args, ctx: Context, info: GraphQLResolveInfo, staffId: string) => {
+    if (field === "Query.members") return scopedMembers(ctx, staffId, args);
+    if (root) {
+      for (const id of namedMembers(field, args)) await assertMemberVisible(ctx, id);
+      if (field === "Mutation.bindMemberCard") {
+        const phone = str(((args.input ?? {}) as Args).phone);
+        const existing = phone ? await Member.memberIdByKey(ctx.tenantId, "PHONE", normalisePhone(phone)) : undefined;
+        if (existing) await assertMemberVisible(ctx, existing);
       }
-      const result = await resolve(source, args, ctx, info);
-      if (field === "Mutation.createMember" || field === "Mutation.bindMemberCard") {
-        const created = memberIdOf((result as { member?: unknown } | null)?.member);
-        if (created && !(await Staff.findOwnership(ctx.tenantId, created, true))) {
-          await Staff.assignMemberOwner(ctx.tenantId, { memberId: created, staffId, reason: "ADDED" }, { actor: ctx.principal.principalId });
-          ownershipOf(ctx).clear(created);
-        }
+    }
+    const result = await resolve(source, args, ctx, info);
+    if (field === "Mutation.createMember" || field === "Mutation.bindMemberCard") {
+      const created = memberIdOf((result as { member?: unknown } | null)?.member);
+      if (created && !(await Staff.findOwnership(ctx.tenantId, created, true))) {
+        await Staff.assignMemberOwner(ctx.tenantId, { memberId: created, staffId, reason: "ADDED" }, { actor: ctx.principal.principalId });
+        ownershipOf(ctx).clear(created);
       }
-      if (nullableMember) {
-        const id = memberIdOf(result);
-        return id && !(await memberVisible(ctx, id)) ? null : result;
-      }
-      if (memberList && result && typeof result === "object" && Array.isArray((result as { edges?: unknown }).edges)) {
-        const edges = (result as { edges: Edge[] }).edges;
-        const visible = await Promise.all(edges.map((e) => { const id = memberIdOf(e.node); return id ? memberVisible(ctx, id) : true; }));
-        return { ...(result as object), edges: edges.filter((_, i) => visible[i]) };
-      }
-      return result;
-    },
+    }
+    if (nullableMember) {
+      const id = memberIdOf(result);
+      return id && !(await memberVisible(ctx, id)) ? null : result;
+    }
+    if (memberList && result && typeof result === "object" && Array.isArray((result as { edges?: unknown }).edges)) {
+      const edges = (result as { edges: Edge[] }).edges;
+      const visible = await Promise.all(edges.map((e) => { const id = memberIdOf(e.node); return id ? memberVisible(ctx, id) : true; }));
+      return { ...(result as object), edges: edges.filter((_, i) => visible[i]) };
+    }
+    return result;
+  };
+  return (source, args: Args, ctx, info) => {
+    const staffId = boundStaffId(ctx?.principal);
+    return staffId === undefined ? resolve(source, args, ctx, info) : scoped(source, args, ctx, info, staffId);
   };
 }
 
 /** Wraps the schema with the member scope (apply inside `applyPermissions`, so authorisation comes first). */
 export function applyMemberScope(schema: GraphQLSchema): GraphQLSchema {
-  return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => wrap(config as GraphQLFieldConfig<unknown, Context>, fieldName, typeName),
-  });
+  return wrapResolvers<Context>(schema, "objects", wrap);
 }

@@ -1,8 +1,8 @@
-import { MapperKind, mapSchema } from "@graphql-tools/utils";
 import { defaultFieldResolver, type GraphQLSchema } from "graphql";
 import { DomainError } from "@growth/core/shared";
 import { ROLES, type Principal, type Role } from "./auth.js";
 import { reportDenied } from "./denials.js";
+import { wrapResolvers } from "./wrap-resolvers.js";
 
 /**
  * THE permission matrix: who may call each root field (`Query.x`, `Mutation.y`).
@@ -99,18 +99,13 @@ export function authorize(field: string, context: unknown, matrix: PermissionMat
  * root field, so they are covered by it; field-level masking uses `canSeePersonalData`.
  */
 export function applyPermissions(schema: GraphQLSchema, matrix: PermissionMatrix = PERMISSIONS): GraphQLSchema {
-  return mapSchema(schema, {
-    [MapperKind.ROOT_FIELD]: (fieldConfig, fieldName, typeName) => {
-      const field = `${typeName}.${fieldName}`;
-      const resolve = fieldConfig.resolve ?? defaultFieldResolver;
-      return {
-        ...fieldConfig,
-        resolve: (source, args, context, info) => {
-          authorize(field, context, matrix);
-          return resolve(source, args, context, info);
-        },
-      };
-    },
+  return wrapResolvers(schema, "roots", (config, fieldName, typeName) => {
+    const field = `${typeName}.${fieldName}`;
+    const resolve = config.resolve ?? defaultFieldResolver;
+    return (source, args, context, info) => {
+      authorize(field, context, matrix);
+      return resolve(source, args, context, info);
+    };
   });
 }
 

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  buildASTSchema,
   isEnumType,
   isInputObjectType,
   isInterfaceType,
@@ -9,10 +10,12 @@ import {
   isObjectType,
   isSpecifiedScalarType,
   isUnionType,
+  validateSchema,
 } from "graphql";
+import { mergeTypeDefs } from "@graphql-tools/merge";
 import { afterEach, describe, expect, it } from "vitest";
 import { mergeResolverMaps, schema } from "./server.js";
-import { findSchemaDir, loadSchemaFiles, schemaFiles } from "./typedefs.js";
+import { findSchemaDir, loadSchemaFiles, schemaFiles, typeDefs } from "./typedefs.js";
 
 describe("schema files", () => {
   const saved = { SCHEMA_DIR: process.env.SCHEMA_DIR, LAMBDA_TASK_ROOT: process.env.LAMBDA_TASK_ROOT };
@@ -52,6 +55,14 @@ describe("schema files", () => {
 });
 
 describe("the executable schema", () => {
+  it("is valid SDL and a valid schema, checked in full here because the server skips the SDL check at cold start", () => {
+    expect(() => buildASTSchema(mergeTypeDefs(typeDefs))).not.toThrow();
+    expect(validateSchema(buildASTSchema(mergeTypeDefs(typeDefs)))).toEqual([]);
+    expect(validateSchema(schema)).toEqual([]);
+    // The check it stands in for is real: a field of an unknown type fails it.
+    expect(() => buildASTSchema(mergeTypeDefs([...typeDefs, "extend type Query { broken: NoSuchType }"]))).toThrow(/Unknown type "NoSuchType"/);
+  });
+
   it("documents every type, field, argument, input field and enum value", () => {
     const missing: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
