@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { keys, stripKeys, type IndexKeys, type Keys } from "../db/keys.js";
-import { ENCRYPTED_FIELDS, piiReader, type PiiCipher } from "../pii/cipher.js";
+import { ENCRYPTED_FIELDS, isEncrypted, piiReader, type PiiCipher } from "../pii/cipher.js";
 import type { Member } from "./types.js";
 
 /** Stable shard of a member in the tenant-wide lists: a hash, so shards fill evenly. */
@@ -40,12 +40,34 @@ export function sealProfile(cipher: PiiCipher, fields: Partial<Record<(typeof EN
   return out;
 }
 
-/** A stored member item back to a Member, phone and email decrypted (the cipher must hold their versions). */
+/**
+ * A stored member item back to a Member, phone and email decrypted (the cipher must hold their
+ * versions) when first read: most screens show neither, and a page of 50 members with their
+ * referrers would otherwise decrypt up to 200 values it never sends. The fields stay ordinary
+ * enumerable properties (spread, JSON and assignment see plaintext).
+ */
 export function fromMemberItem(item: Record<string, unknown>, cipher: PiiCipher): Member {
-  const m = stripKeys(item) as unknown as Member;
-  const out: Member = { ...m, tags: m.tags ?? [] };
-  for (const f of ENCRYPTED_FIELDS) if (typeof m[f] === "string") out[f] = cipher.decrypt(f, m[f]);
+  const out = stripKeys(item) as unknown as Member;
+  out.tags ??= [];
+  for (const f of ENCRYPTED_FIELDS) {
+    const stored = out[f];
+    if (isEncrypted(stored)) decryptOnRead(out, f, () => cipher.decrypt(f, stored));
+  }
   return out;
+}
+
+function decryptOnRead(member: Member, field: (typeof ENCRYPTED_FIELDS)[number], decrypt: () => string): void {
+  const settle = (value: unknown) => Object.defineProperty(member, field, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(member, field, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const plaintext = decrypt();
+      settle(plaintext);
+      return plaintext;
+    },
+    set: settle,
+  });
 }
 
 /** Many stored member items back to Members: keys not yet unwrapped are loaded first (no request in steady state). */
