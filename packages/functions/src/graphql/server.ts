@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
@@ -83,6 +84,10 @@ export const server = new ApolloServer<Context>({
     ApolloServerPluginInlineTraceDisabled(),
     ApolloServerPluginUsageReportingDisabled(),
     ApolloServerPluginSchemaReportingDisabled(),
+    // Apollo installs its cache-control plugin by default, and its willResolveField hook makes
+    // Apollo wrap every field resolver of every request. Responses are POSTs that no cache
+    // stores, and the SDL has no @cacheControl hints: nothing it computes is used.
+    ApolloServerPluginCacheControlDisabled(),
     ...(deployed ? [ApolloServerPluginLandingPageDisabled()] : []),
   ],
   allowBatchedHttpRequests: false,
