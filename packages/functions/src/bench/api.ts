@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
@@ -194,6 +194,8 @@ export interface ApiBenchReport {
   ops: OpRow[];
   /** `{ __typename }` over HTTP: what the stack costs with no DynamoDB call (the overhead's floor). */
   stackFloor?: Percentiles;
+  /** A bare node:http server in another process, same client: the machine's floor under the stack floor. */
+  httpFloor?: Percentiles;
   throughput: ThroughputRow[];
   cold?: ColdStart;
   soak?: SoakResult;
@@ -310,6 +312,41 @@ async function measureFloor(url: string, token: string, iterations: number): Pro
     if (i >= WARMUP) samples.push(performance.now() - t);
   }
   return percentiles(samples);
+}
+
+/**
+ * The machine's own floor for one loopback HTTP request to another Node process: a bare
+ * `node:http` server answering `{ __typename }`'s response without reading it, so no GraphQL,
+ * no auth, no JSON parse. The API's stack floor above it is what our server adds.
+ */
+const BARE_SERVER = `
+const http = require("node:http");
+const body = JSON.stringify({ data: { __typename: "Query" } });
+const server = http.createServer((req, res) => { req.resume(); req.on("end", () => { res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }); res.end(body); }); });
+server.listen(0, "127.0.0.1", () => process.stdout.write(String(server.address().port) + "\\n"));
+process.on("disconnect", () => process.exit(0));
+`;
+
+async function measureBareHttp(iterations: number): Promise<Percentiles> {
+  const child = spawn(process.execPath, ["-e", BARE_SERVER], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
+  try {
+    const port = await new Promise<number>((resolvePort, reject) => {
+      child.stdout!.once("data", (d: Buffer) => resolvePort(Number(String(d).trim())));
+      child.once("exit", (code) => reject(new Error(`bare HTTP server exited (${code})`)));
+    });
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const body = JSON.stringify({ query: "{ __typename }" });
+    const samples: number[] = [];
+    for (let i = 0; i < WARMUP + iterations; i++) {
+      const t = performance.now();
+      const r = await post(url, "-", body);
+      if (r.status !== 200) throw new Error(`bare HTTP server answered ${r.status}`);
+      if (i >= WARMUP) samples.push(performance.now() - t);
+    }
+    return percentiles(samples);
+  } finally {
+    child.kill();
+  }
 }
 
 async function measureLatency(server: ServerChild, token: string, fixture: ApiFixture, baseline: BaselineContext, iterations: number, log: (line: string) => void) {
@@ -450,7 +487,7 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
       fixture: { tenantId, tier: fixture.tier, campaignId: fixture.campaignId, runId, profiles: fixture.profiles.length, identities: fixture.identities.length, buyers: fixture.buyers.length, redeemers: fixture.redeemers.length },
     };
     const { out: _out, ...options } = args;
-    const finish = (rest: Pick<ApiBenchReport, "ops" | "stackFloor" | "throughput" | "cold" | "soak" | "targets">): ApiBenchReport => ({
+    const finish = (rest: Pick<ApiBenchReport, "ops" | "stackFloor" | "httpFloor" | "throughput" | "cold" | "soak" | "targets">): ApiBenchReport => ({
       bench: "api",
       startedAt,
       finishedAt: new Date().toISOString(),
@@ -501,6 +538,8 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
     for (const c of counts) io.err(`requests ${c.op}: ${c.requests} in ${c.levels} level(s) ${JSON.stringify(c.byCommand)}; baseline ${c.baselineRequests} in ${c.baselineLevels}`);
     const stackFloor = await measureFloor(server.url, token, args.iterations);
     io.err(`stack floor ({ __typename } over HTTP): p50 ${stackFloor.p50} ms`);
+    const httpFloor = await measureBareHttp(args.iterations);
+    io.err(`bare loopback HTTP to a Node process: p50 ${httpFloor.p50} ms`);
     const latency = await measureLatency(server, token, fixture, baseline, args.iterations, io.err);
     const ops: OpRow[] = MIX.map((op) => {
       const c = counts.find((r) => r.op === op.name)!;
@@ -532,6 +571,7 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
     const report = finish({
       ops,
       stackFloor,
+      httpFloor,
       throughput,
       cold,
       targets: {
