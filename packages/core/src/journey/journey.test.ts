@@ -97,9 +97,10 @@ describe("journeys job", () => {
     const t = await brand();
     await journey(t, "bday", { trigger: "BIRTHDAY" });
     await journey(t, "winback", { trigger: "INACTIVE", inactiveDays: 20 });
-    // The run: 10:00 Shanghai of the latest day on which that time has passed.
+    // The run: 10:00 Shanghai of the latest day on which 13:00 has passed (the last run below is
+    // at 13:00, and a job refuses an instant in the future).
     let day = localDate(Date.now(), "Asia/Shanghai");
-    if (Date.parse(`${day}T10:00:00+08:00`) > Date.now()) day = localDate(Date.now() - D, "Asia/Shanghai");
+    if (Date.parse(`${day}T10:00:00+08:00`) + 3 * H > Date.now()) day = localDate(Date.now() - D, "Asia/Shanghai");
     const at = Date.parse(`${day}T10:00:00+08:00`);
     await member(t, "bday", { birthday: `1992-${day.slice(5)}`, joinedAt: iso(at - 40 * D) });
     await member(t, "bday-tomorrow", { birthday: `1992-${localDate(at + D, "Asia/Shanghai").slice(5)}`, joinedAt: iso(at - 40 * D) });
