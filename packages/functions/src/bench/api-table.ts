@@ -43,8 +43,8 @@ export function formatApiTables(r: ApiBenchReport): string {
       ]),
     ),
   );
-  if (r.stackFloor) parts.push(`stack floor, no DynamoDB ({ __typename } over HTTP with a token): p50 ${ms(r.stackFloor.p50)} ms, p95 ${ms(r.stackFloor.p95)}, p99 ${ms(r.stackFloor.p99)}`);
-  if (r.httpFloor) parts.push(`under it, bare loopback HTTP to another Node process (node:http, fixed answer): p50 ${ms(r.httpFloor.p50)} ms, p95 ${ms(r.httpFloor.p95)}, p99 ${ms(r.httpFloor.p99)}`);
+  if (r.stackFloor) parts.push(`stack floor, no DynamoDB ({ __typename } over HTTP with a token): p50 ${ms(r.stackFloor.p50)} ms, p95 ${ms(r.stackFloor.p95)}, p99 ${ms(r.stackFloor.p99)}; server CPU ${ms(r.stackFloor.serverCpuMs)} ms per request`);
+  if (r.httpFloor) parts.push(`under it, bare loopback HTTP to another Node process (node:http, fixed answer): p50 ${ms(r.httpFloor.p50)} ms, p95 ${ms(r.httpFloor.p95)}, p99 ${ms(r.httpFloor.p99)}; server CPU ${ms(r.httpFloor.serverCpuMs)} ms per request`);
   if (r.throughput.length > 0) {
     parts.push(
       table(

@@ -193,9 +193,10 @@ export interface ApiBenchReport {
   dataset: LoadedDataset & { fixture: Omit<ApiFixture, "profiles" | "identities" | "buyers" | "redeemers"> & { profiles: number; identities: number; buyers: number; redeemers: number } };
   ops: OpRow[];
   /** `{ __typename }` over HTTP: what the stack costs with no DynamoDB call (the overhead's floor). */
-  stackFloor?: Percentiles;
+  /** With `serverCpuMs`: the server process's CPU time per request. */
+  stackFloor?: Percentiles & { serverCpuMs: number };
   /** A bare node:http server in another process, same client: the machine's floor under the stack floor. */
-  httpFloor?: Percentiles;
+  httpFloor?: Percentiles & { serverCpuMs: number };
   throughput: ThroughputRow[];
   cold?: ColdStart;
   soak?: SoakResult;
@@ -302,16 +303,19 @@ export async function countMix(fixture: ApiFixture, baseline: BaselineContext, o
 }
 
 /** The stack with no DynamoDB at all: `{ __typename }` over HTTP with a token (HTTP, auth, Apollo, JSON). */
-async function measureFloor(url: string, token: string, iterations: number): Promise<Percentiles> {
+async function measureFloor(url: string, token: string, iterations: number, serverCpu: () => Promise<number>): Promise<Percentiles & { serverCpuMs: number }> {
   const body = JSON.stringify({ query: "{ __typename }" });
   const samples: number[] = [];
+  let cpuStart = 0;
   for (let i = 0; i < WARMUP + iterations; i++) {
+    if (i === WARMUP) cpuStart = await serverCpu();
     const t = performance.now();
     const r = await post(url, token, body);
     if (failed(r.status, r.text)) throw new Error(`{ __typename } failed: ${r.status} ${r.text}`);
     if (i >= WARMUP) samples.push(performance.now() - t);
   }
-  return percentiles(samples);
+  const serverCpuMs = Math.round(((await serverCpu()) - cpuStart) / iterations) / 1000;
+  return { ...percentiles(samples), serverCpuMs };
 }
 
 /**
@@ -324,10 +328,11 @@ const http = require("node:http");
 const body = JSON.stringify({ data: { __typename: "Query" } });
 const server = http.createServer((req, res) => { req.resume(); req.on("end", () => { res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }); res.end(body); }); });
 server.listen(0, "127.0.0.1", () => process.stdout.write(String(server.address().port) + "\\n"));
+process.on("message", () => { const { user, system } = process.cpuUsage(); process.send({ micros: user + system }); });
 process.on("disconnect", () => process.exit(0));
 `;
 
-async function measureBareHttp(iterations: number): Promise<Percentiles> {
+async function measureBareHttp(iterations: number): Promise<Percentiles & { serverCpuMs: number }> {
   const child = spawn(process.execPath, ["-e", BARE_SERVER], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
   try {
     const port = await new Promise<number>((resolvePort, reject) => {
@@ -336,14 +341,18 @@ async function measureBareHttp(iterations: number): Promise<Percentiles> {
     });
     const url = `http://127.0.0.1:${port}/graphql`;
     const body = JSON.stringify({ query: "{ __typename }" });
+    const cpu = () => new Promise<number>((resolveCpu) => { child.once("message", (m: { micros: number }) => resolveCpu(m.micros)); child.send("cpu"); });
     const samples: number[] = [];
+    let cpuStart = 0;
     for (let i = 0; i < WARMUP + iterations; i++) {
+      if (i === WARMUP) cpuStart = await cpu();
       const t = performance.now();
       const r = await post(url, "-", body);
       if (r.status !== 200) throw new Error(`bare HTTP server answered ${r.status}`);
       if (i >= WARMUP) samples.push(performance.now() - t);
     }
-    return percentiles(samples);
+    const serverCpuMs = Math.round(((await cpu()) - cpuStart) / iterations) / 1000;
+    return { ...percentiles(samples), serverCpuMs };
   } finally {
     child.kill();
   }
@@ -536,7 +545,7 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
 
     const counts = await countMix(fixture, baseline);
     for (const c of counts) io.err(`requests ${c.op}: ${c.requests} in ${c.levels} level(s) ${JSON.stringify(c.byCommand)}; baseline ${c.baselineRequests} in ${c.baselineLevels}`);
-    const stackFloor = await measureFloor(server.url, token, args.iterations);
+    const stackFloor = await measureFloor(server.url, token, args.iterations, server.cpu);
     io.err(`stack floor ({ __typename } over HTTP): p50 ${stackFloor.p50} ms`);
     const httpFloor = await measureBareHttp(args.iterations);
     io.err(`bare loopback HTTP to a Node process: p50 ${httpFloor.p50} ms`);
