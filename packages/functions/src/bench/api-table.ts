@@ -43,6 +43,14 @@ export function formatApiTables(r: ApiBenchReport): string {
       ]),
     ),
   );
+  if (r.ops.some((o) => o.handler)) {
+    parts.push(
+      table(
+        ["in process: the Lambda handler, no HTTP", "handler p50", "p95", "p99", "baseline p50", "p95", "p99", "p50 ratio", "errors"],
+        r.ops.flatMap((o) => (o.handler ? [[o.op, ms(o.handler.api.p50), ms(o.handler.api.p95), ms(o.handler.api.p99), ms(o.handler.baseline.p50), ms(o.handler.baseline.p95), ms(o.handler.baseline.p99), o.handler.ratio.toFixed(2), String(o.handler.errors)]] : [])),
+      ),
+    );
+  }
   if (r.stackFloor) parts.push(`stack floor, no DynamoDB ({ __typename } over HTTP with a token): p50 ${ms(r.stackFloor.p50)} ms, p95 ${ms(r.stackFloor.p95)}, p99 ${ms(r.stackFloor.p99)}; server CPU ${ms(r.stackFloor.serverCpuMs)} ms per request`);
   if (r.httpFloor) parts.push(`under it, bare loopback HTTP to another Node process (node:http, fixed answer): p50 ${ms(r.httpFloor.p50)} ms, p95 ${ms(r.httpFloor.p95)}, p99 ${ms(r.httpFloor.p99)}; server CPU ${ms(r.httpFloor.serverCpuMs)} ms per request`);
   if (r.throughput.length > 0) {

@@ -11,6 +11,8 @@ import type { BaselineContext } from "@growth/core/bench";
 import { resetClients } from "@growth/core/db/client";
 import { countRequests, requestLevels } from "@growth/core/db/requests";
 import { signLocalToken } from "../graphql/auth.js";
+// Imported before anything starts the Apollo server: the Lambda integration starts it itself.
+import { handler } from "../graphql/lambda.js";
 import { executeOperation } from "../graphql/server.js";
 import { startDynamoLocal } from "../local/dynamo-local.js";
 import { ensureTable } from "../local/ensure-table.js";
@@ -145,6 +147,11 @@ export interface OpRow {
   serverCpuMs: number;
   baselineCpuMs: number;
   apiErrors: number;
+  /**
+   * The Lambda handler called in this process with an API Gateway event (how Lambda hands it a
+   * request: no HTTP server of ours in between), interleaved with its own baseline run.
+   */
+  handler?: { api: Percentiles; baseline: Percentiles; ratio: number; errors: number };
 }
 
 export interface ThroughputRow {
@@ -358,6 +365,45 @@ async function measureBareHttp(iterations: number): Promise<Percentiles & { serv
   }
 }
 
+/** The mix through the Lambda handler in this process, each request beside its baseline (same event loop, same CPU). */
+async function measureHandlerLatency(token: string, fixture: ApiFixture, baseline: BaselineContext, iterations: number, log: (line: string) => void) {
+  const out = new Map<string, NonNullable<OpRow["handler"]>>();
+  for (const op of MIX) {
+    const api: number[] = [];
+    const base: number[] = [];
+    let errors = 0;
+    for (let i = 0; i < WARMUP + iterations; i++) {
+      const requestId = `bench-${op.name}-${i}`;
+      const event = {
+        version: "2.0",
+        routeKey: "POST /graphql",
+        rawPath: "/graphql",
+        rawQueryString: "",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        requestContext: { http: { method: "POST", path: "/graphql", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "bench" }, requestId, routeKey: "POST /graphql", stage: "$default", timeEpoch: Date.now() },
+        body: JSON.stringify({ query: op.query, variables: op.variables(fixture, i) }),
+        isBase64Encoded: false,
+      } as unknown as Parameters<typeof handler>[0];
+      let t = performance.now();
+      const r = await handler(event, { awsRequestId: requestId } as Parameters<typeof handler>[1]);
+      const apiMs = performance.now() - t;
+      if (failed(r.statusCode ?? 0, String(r.body))) errors++;
+      t = performance.now();
+      await op.baseline(baseline, fixture, i);
+      const baseMs = performance.now() - t;
+      if (i >= WARMUP) {
+        api.push(apiMs);
+        base.push(baseMs);
+      }
+    }
+    const row = { api: percentiles(api), baseline: percentiles(base), ratio: 0, errors };
+    row.ratio = Math.round((row.api.p50 / Math.max(0.01, row.baseline.p50)) * 100) / 100;
+    out.set(op.name, row);
+    log(`in-process handler ${op.name}: p50 ${row.api.p50} ms, baseline p50 ${row.baseline.p50} ms${errors ? `; ${errors} errors` : ""}`);
+  }
+  return out;
+}
+
 async function measureLatency(server: ServerChild, token: string, fixture: ApiFixture, baseline: BaselineContext, iterations: number, log: (line: string) => void) {
   const url = server.url;
   const out = new Map<string, { api: Percentiles; baseline: Percentiles; errors: number; serverCpuMs: number; baselineCpuMs: number }>();
@@ -550,6 +596,7 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
     const httpFloor = await measureBareHttp(args.iterations);
     io.err(`bare loopback HTTP to a Node process: p50 ${httpFloor.p50} ms`);
     const latency = await measureLatency(server, token, fixture, baseline, args.iterations, io.err);
+    const inProcess = await measureHandlerLatency(token, fixture, baseline, args.iterations, io.err);
     const ops: OpRow[] = MIX.map((op) => {
       const c = counts.find((r) => r.op === op.name)!;
       const l = latency.get(op.name)!;
@@ -565,6 +612,7 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
         serverCpuMs: l.serverCpuMs,
         baselineCpuMs: l.baselineCpuMs,
         apiErrors: l.errors,
+        handler: inProcess.get(op.name),
       };
     });
 
