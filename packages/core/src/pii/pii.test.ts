@@ -114,7 +114,11 @@ describe("personal data at rest", () => {
     const byPhone = await countRequests(() => memberByKey(t, "PHONE", "+8613900139000"));
     expect(byPhone.result?.memberId).toBe(m.memberId);
     expect(byPhone.tally.byCommand).toEqual({ GetItemCommand: 2 }); // the key, then the member
-    const many = await countRequests(() => getMembers(t, [m.memberId]));
+    // A batch of one key is a GetItem; of more, one BatchGetItem.
+    const one = await countRequests(() => getMembers(t, [m.memberId]));
+    expect(one.tally.byCommand).toEqual({ GetItemCommand: 1 });
+    const many = await countRequests(() => getMembers(t, [m.memberId, "no-such-member"]));
+    expect(many.result.map((x) => x?.phone ?? null)).toEqual(["+8613900139000", null]);
     expect(many.tally.byCommand).toEqual({ BatchGetItemCommand: 1 });
     // A lookup in a tenant that never stored personal data finds nothing and creates no keyring.
     const empty = newTenantId("pii");
