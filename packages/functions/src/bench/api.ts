@@ -154,6 +154,12 @@ export interface OpRow {
   handler?: { api: Percentiles; baseline: Percentiles; ratio: number; errors: number };
 }
 
+/** Latency of one request with no DynamoDB call, and the answering process's CPU time per request. */
+export type FloorRow = Percentiles & { serverCpuMs: number };
+
+/** API p50 ÷ baseline p50, two decimals. */
+const p50Ratio = (api: Percentiles, baseline: Percentiles) => Math.round((api.p50 / Math.max(0.01, baseline.p50)) * 100) / 100;
+
 export interface ThroughputRow {
   concurrency: number;
   durationS: number;
@@ -200,10 +206,9 @@ export interface ApiBenchReport {
   dataset: LoadedDataset & { fixture: Omit<ApiFixture, "profiles" | "identities" | "buyers" | "redeemers"> & { profiles: number; identities: number; buyers: number; redeemers: number } };
   ops: OpRow[];
   /** `{ __typename }` over HTTP: what the stack costs with no DynamoDB call (the overhead's floor). */
-  /** With `serverCpuMs`: the server process's CPU time per request. */
-  stackFloor?: Percentiles & { serverCpuMs: number };
+  stackFloor?: FloorRow;
   /** A bare node:http server in another process, same client: the machine's floor under the stack floor. */
-  httpFloor?: Percentiles & { serverCpuMs: number };
+  httpFloor?: FloorRow;
   throughput: ThroughputRow[];
   cold?: ColdStart;
   soak?: SoakResult;
@@ -309,8 +314,11 @@ export async function countMix(fixture: ApiFixture, baseline: BaselineContext, o
   return rows;
 }
 
-/** The stack with no DynamoDB at all: `{ __typename }` over HTTP with a token (HTTP, auth, Apollo, JSON). */
-async function measureFloor(url: string, token: string, iterations: number, serverCpu: () => Promise<number>): Promise<Percentiles & { serverCpuMs: number }> {
+/**
+ * `{ __typename }` with a token, `iterations` times after the warm-up, one at a time: latency, and
+ * the answering process's CPU time per request (`serverCpu`: its user + system µs so far).
+ */
+async function measureFloor(url: string, token: string, iterations: number, serverCpu: () => Promise<number>): Promise<FloorRow> {
   const body = JSON.stringify({ query: "{ __typename }" });
   const samples: number[] = [];
   let cpuStart = 0;
@@ -318,7 +326,7 @@ async function measureFloor(url: string, token: string, iterations: number, serv
     if (i === WARMUP) cpuStart = await serverCpu();
     const t = performance.now();
     const r = await post(url, token, body);
-    if (failed(r.status, r.text)) throw new Error(`{ __typename } failed: ${r.status} ${r.text}`);
+    if (failed(r.status, r.text)) throw new Error(`{ __typename } to ${url} failed: ${r.status} ${r.text}`);
     if (i >= WARMUP) samples.push(performance.now() - t);
   }
   const serverCpuMs = Math.round(((await serverCpu()) - cpuStart) / iterations) / 1000;
@@ -339,27 +347,15 @@ process.on("message", () => { const { user, system } = process.cpuUsage(); proce
 process.on("disconnect", () => process.exit(0));
 `;
 
-async function measureBareHttp(iterations: number): Promise<Percentiles & { serverCpuMs: number }> {
+async function measureBareHttp(iterations: number): Promise<FloorRow> {
   const child = spawn(process.execPath, ["-e", BARE_SERVER], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
   try {
     const port = await new Promise<number>((resolvePort, reject) => {
       child.stdout!.once("data", (d: Buffer) => resolvePort(Number(String(d).trim())));
       child.once("exit", (code) => reject(new Error(`bare HTTP server exited (${code})`)));
     });
-    const url = `http://127.0.0.1:${port}/graphql`;
-    const body = JSON.stringify({ query: "{ __typename }" });
     const cpu = () => new Promise<number>((resolveCpu) => { child.once("message", (m: { micros: number }) => resolveCpu(m.micros)); child.send("cpu"); });
-    const samples: number[] = [];
-    let cpuStart = 0;
-    for (let i = 0; i < WARMUP + iterations; i++) {
-      if (i === WARMUP) cpuStart = await cpu();
-      const t = performance.now();
-      const r = await post(url, "-", body);
-      if (r.status !== 200) throw new Error(`bare HTTP server answered ${r.status}`);
-      if (i >= WARMUP) samples.push(performance.now() - t);
-    }
-    const serverCpuMs = Math.round(((await cpu()) - cpuStart) / iterations) / 1000;
-    return { ...percentiles(samples), serverCpuMs };
+    return await measureFloor(`http://127.0.0.1:${port}/graphql`, "-", iterations, cpu);
   } finally {
     child.kill();
   }
@@ -396,8 +392,8 @@ async function measureHandlerLatency(token: string, fixture: ApiFixture, baselin
         base.push(baseMs);
       }
     }
-    const row = { api: percentiles(api), baseline: percentiles(base), ratio: 0, errors };
-    row.ratio = Math.round((row.api.p50 / Math.max(0.01, row.baseline.p50)) * 100) / 100;
+    const [apiP, baseP] = [percentiles(api), percentiles(base)];
+    const row = { api: apiP, baseline: baseP, ratio: p50Ratio(apiP, baseP), errors };
     out.set(op.name, row);
     log(`in-process handler ${op.name}: p50 ${row.api.p50} ms, baseline p50 ${row.baseline.p50} ms${errors ? `; ${errors} errors` : ""}`);
   }
@@ -608,7 +604,7 @@ export async function runApiBench(args: ApiBenchArgs, io: Output): Promise<ApiBe
         minimumHow: op.minimum.how,
         api: l.api,
         baseline: l.baseline,
-        ratio: Math.round((l.api.p50 / Math.max(0.01, l.baseline.p50)) * 100) / 100,
+        ratio: p50Ratio(l.api, l.baseline),
         serverCpuMs: l.serverCpuMs,
         baselineCpuMs: l.baselineCpuMs,
         apiErrors: l.errors,
