@@ -8,7 +8,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
 import { makeExecutableSchema } from "@graphql-tools/schema";
-import { buildASTSchema, parse, type GraphQLFormattedError } from "graphql";
+import type { GraphQLFormattedError } from "graphql";
 import { isDeployed } from "@growth/core/shared";
 import { signLocalToken, type Role } from "./auth.js";
 import { buildContext, type Context } from "./context.js";
@@ -17,7 +17,7 @@ import { armor, queryLimits } from "./limits.js";
 import { applyMemberScope } from "./member-scope.js";
 import { applyPermissions, assertMatrixCoversSchema } from "./permissions.js";
 import { resolverMaps, type Resolvers } from "./resolvers/index.js";
-import { typeDefs } from "./typedefs.js";
+import { buildSdlSchema } from "./typedefs.js";
 
 /**
  * The GraphQL server, built once per process (a Lambda container reuses it across
@@ -49,11 +49,10 @@ function isPlainFieldMap(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype && !("serialize" in value);
 }
 
-// Cold start: graphql builds the files as one document (its `extend type`s applied in place,
-// where graphql-tools would first merge them), without the SDL check (schema.test.ts runs it in
-// full on the same files), and the resolvers are set on that schema rather than on a copy.
+// Cold start: the SDL built once as one document (typedefs.ts), and the resolvers set on that
+// schema rather than on a copy.
 const executableSchema = makeExecutableSchema<Context>({
-  typeDefs: buildASTSchema(parse(typeDefs.join("\n")), { assumeValidSDL: true }),
+  typeDefs: buildSdlSchema(),
   resolvers: mergeResolverMaps(resolverMaps),
   resolverValidationOptions: { requireResolversToMatchSchema: "error" },
   updateResolversInPlace: true,
