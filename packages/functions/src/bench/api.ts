@@ -16,6 +16,7 @@ import { handler } from "../graphql/lambda.js";
 import { executeOperation } from "../graphql/server.js";
 import { startDynamoLocal } from "../local/dynamo-local.js";
 import { ensureTable } from "../local/ensure-table.js";
+import { apiGatewayEvent, lambdaContext } from "../test/lambda-event.js";
 import { measureColdStart, type ColdStart } from "./api-cold.js";
 import { prepareFixture } from "./api-fixture.js";
 import { MIX, type ApiFixture, type MixOp } from "./api-mix.js";
@@ -369,19 +370,8 @@ async function measureHandlerLatency(token: string, fixture: ApiFixture, baselin
     const base: number[] = [];
     let errors = 0;
     for (let i = 0; i < WARMUP + iterations; i++) {
-      const requestId = `bench-${op.name}-${i}`;
-      const event = {
-        version: "2.0",
-        routeKey: "POST /graphql",
-        rawPath: "/graphql",
-        rawQueryString: "",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        requestContext: { http: { method: "POST", path: "/graphql", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "bench" }, requestId, routeKey: "POST /graphql", stage: "$default", timeEpoch: Date.now() },
-        body: JSON.stringify({ query: op.query, variables: op.variables(fixture, i) }),
-        isBase64Encoded: false,
-      } as unknown as Parameters<typeof handler>[0];
       let t = performance.now();
-      const r = await handler(event, { awsRequestId: requestId } as Parameters<typeof handler>[1]);
+      const r = await handler(apiGatewayEvent({ query: op.query, variables: op.variables(fixture, i) }, { authorization: `Bearer ${token}` }), lambdaContext(`bench-${op.name}-${i}`));
       const apiMs = performance.now() - t;
       if (failed(r.statusCode ?? 0, String(r.body))) errors++;
       t = performance.now();
